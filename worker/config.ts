@@ -1,0 +1,90 @@
+// The room server's configuration: every limit of the protocol is a wrangler
+// variable (wrangler.toml [vars], or `--var NAME:VALUE`), parsed once into
+// one typed object. A value that is not a number in range is a deploy
+// mistake, so it fails loudly instead of silently becoming a default.
+import { DEFAULT_LIMITS } from "./protocol";
+
+export interface Env {
+  ROOM: DurableObjectNamespace<import("./room").Room>;
+  ASSETS: Fetcher;
+  ALLOWED_ORIGINS?: string;
+  MAX_TEXT?: string | number;
+  MAX_FRAME?: string | number;
+  RATE_BURST?: string | number;
+  RATE_PER_SEC?: string | number;
+  ADDR_RATE_BURST?: string | number;
+  ADDR_RATE_PER_SEC?: string | number;
+  MAX_USERS?: string | number;
+  MAX_CONN_PER_IP?: string | number;
+  HISTORY_LIMIT?: string | number;
+  RESUME_GRACE_MS?: string | number;
+  JOIN_TIMEOUT_MS?: string | number;
+}
+
+export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
+
+export interface Config extends Limits {
+  /** Origins besides the request's own that may open a WebSocket, compared exactly. */
+  allowedOrigins: ReadonlySet<string>;
+}
+
+/** The smallest value each limit may take; rates may be fractional. */
+const MINIMUM: Limits = {
+  MAX_TEXT: 1,
+  MAX_FRAME: 256,
+  RATE_BURST: 1,
+  RATE_PER_SEC: 0.001,
+  ADDR_RATE_BURST: 1,
+  ADDR_RATE_PER_SEC: 0.001,
+  MAX_USERS: 1,
+  MAX_CONN_PER_IP: 1,
+  HISTORY_LIMIT: 1,
+  RESUME_GRACE_MS: 0,
+  JOIN_TIMEOUT_MS: 100,
+};
+
+const FRACTIONAL = new Set<keyof Limits>(["RATE_PER_SEC", "ADDR_RATE_PER_SEC"]);
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+function parseLimit(name: keyof Limits, raw: string | number | undefined): number {
+  if (raw === undefined || raw === "") return DEFAULT_LIMITS[name];
+  const value = typeof raw === "number" ? raw : Number(raw.trim());
+  const whole = FRACTIONAL.has(name) || Number.isSafeInteger(value);
+  if (!Number.isFinite(value) || !whole || value < MINIMUM[name]) {
+    throw new ConfigError(
+      `${name} must be a ${FRACTIONAL.has(name) ? "number" : "whole number"} of at least ${MINIMUM[name]}`,
+    );
+  }
+  return value;
+}
+
+export function parseOrigins(raw: string | undefined): Set<string> {
+  const origins = new Set<string>();
+  for (const part of (raw ?? "").split(",")) {
+    const origin = part.trim();
+    if (origin) origins.add(origin);
+  }
+  return origins;
+}
+
+export function parseConfig(env: Partial<Env>): Config {
+  const limits = {} as Limits;
+  for (const name of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
+    limits[name] = parseLimit(name, env[name]);
+  }
+  return { ...limits, allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS) };
+}
+
+// Env objects are stable for an isolate's life, so the parse is done once.
+const cache = new WeakMap<object, Config>();
+export function configOf(env: Env): Config {
+  let config = cache.get(env);
+  if (!config) {
+    config = parseConfig(env);
+    cache.set(env, config);
+  }
+  return config;
+}

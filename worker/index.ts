@@ -1,0 +1,207 @@
+// The worker: routes HTTP to the page and the API, and each room to its own
+// Durable Object. It checks everything it can without touching an object
+// (room names, query strings, the Origin of an upgrade) so that a bad request
+// never wakes or creates a room. Room reads go to the object over RPC; only
+// the WebSocket upgrade is forwarded as a request.
+import { type Context, Hono } from "hono";
+import { type Config, configOf, type Env } from "./config";
+import { errorFields, log } from "./log";
+import {
+  type HttpError,
+  HttpErrorCode,
+  type NewRoom,
+  normalizeRoomName,
+  PAGE_DEFAULT,
+  PAGE_MAX,
+} from "./protocol";
+import { ADDR_HEADER, PLACE_HEADER, ROOM_HEADER } from "./room";
+import { privateRoomName } from "./util";
+
+export { Room } from "./room";
+
+type App = { Bindings: Env; Variables: { room: string } };
+type Ctx = Context<App>;
+
+/**
+ * Headers of the HTML page. The policy allows the page's own origin only:
+ * its scripts and styles are files, and 'self' covers its same-origin
+ * WebSocket. Referrers are never sent, so a private room's URL does not leak
+ * through a link clicked in it.
+ */
+const PAGE_HEADERS: Record<string, string> = {
+  "Content-Security-Policy":
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+    "font-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "no-referrer",
+  "X-Frame-Options": "DENY",
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+};
+
+const API_HEADERS: Record<string, string> = {
+  "Cache-Control": "no-store",
+  "X-Content-Type-Options": "nosniff",
+};
+
+function apiError(
+  c: Ctx,
+  status: 400 | 403 | 404 | 405 | 426 | 429 | 500,
+  code: HttpErrorCode,
+  message: string,
+) {
+  const body: HttpError = { error: { code, message } };
+  return c.json(body, status, API_HEADERS);
+}
+
+const app = new Hono<App>();
+
+app.onError((err, c) => {
+  log("error", "http_error", { path: c.req.routePath, room: c.get("room"), ...errorFields(err) });
+  if (c.req.path.startsWith("/api/")) {
+    return apiError(c, 500, HttpErrorCode.Internal, "Something went wrong on our side.");
+  }
+  return c.text("Something went wrong on our side.", 500);
+});
+
+app.notFound((c) => {
+  if (c.req.path.startsWith("/api/"))
+    return apiError(c, 404, HttpErrorCode.NotFound, "No such route.");
+  return c.text("Not found", 404);
+});
+
+// A bad configuration fails every request loudly (a 500, logged) instead of
+// running with guesses.
+app.use(async (c, next) => {
+  configOf(c.env);
+  await next();
+});
+
+// --- The page: the same document for the landing and every room.
+
+async function page(c: Ctx): Promise<Response> {
+  const res = await c.env.ASSETS.fetch(
+    new Request(new URL("/", c.req.url), { headers: c.req.raw.headers }),
+  );
+  const out = new Response(res.body, res);
+  for (const [k, v] of Object.entries(PAGE_HEADERS)) out.headers.set(k, v);
+  return out;
+}
+app.get("/", page);
+app.get("/r/:room", page);
+
+// --- The API.
+
+app.get("/api/health", (c) => c.json({ ok: true }, 200, API_HEADERS));
+
+app.post("/api/rooms", (c) => {
+  const room = privateRoomName();
+  const body: NewRoom = { room, url: `/r/${room}` };
+  return c.json(body, 201, API_HEADERS);
+});
+
+/** Normalises and checks `:room` before any Durable Object is touched. */
+const roomParam = async (c: Ctx, next: () => Promise<void>) => {
+  const room = normalizeRoomName(c.req.param("room") ?? "");
+  if (room === null) {
+    return apiError(
+      c,
+      400,
+      HttpErrorCode.RoomInvalid,
+      "A room name has 1 to 64 letters, digits, marks, '-', '_' or '.', and does not start with '.'.",
+    );
+  }
+  c.set("room", room);
+  await next();
+};
+
+const stubOf = (c: Ctx) => c.env.ROOM.getByName(c.get("room"));
+
+app.get("/api/rooms/:room", roomParam, async (c) => {
+  const info = await stubOf(c).info(c.get("room"));
+  return c.json(info, 200, API_HEADERS);
+});
+
+/** A whole number written in plain digits, within [min, max]; undefined when absent; null when bad. */
+function wholeNumber(raw: string | undefined, min: number, max: number): number | undefined | null {
+  if (raw === undefined) return undefined;
+  if (!/^\d{1,16}$/.test(raw)) return null;
+  const n = Number(raw);
+  return Number.isSafeInteger(n) && n >= min && n <= max ? n : null;
+}
+
+app.get("/api/rooms/:room/messages", roomParam, async (c) => {
+  const before = wholeNumber(c.req.query("before"), 1, Number.MAX_SAFE_INTEGER);
+  const limit = wholeNumber(c.req.query("limit"), 1, PAGE_MAX);
+  if (before === null)
+    return apiError(c, 400, HttpErrorCode.BadRequest, "`before` is a whole number of at least 1.");
+  if (limit === null)
+    return apiError(
+      c,
+      400,
+      HttpErrorCode.BadRequest,
+      `\`limit\` is a whole number from 1 to ${PAGE_MAX}.`,
+    );
+  const page = await stubOf(c).page(c.get("room"), before, limit ?? PAGE_DEFAULT);
+  return c.json(page, 200, API_HEADERS);
+});
+
+/** The Origin rule: absent, the request's own origin, or one of ALLOWED_ORIGINS. */
+export function originAllowed(
+  origin: string | undefined,
+  requestUrl: string,
+  config: Config,
+): boolean {
+  if (origin === undefined) return true;
+  return origin === new URL(requestUrl).origin || config.allowedOrigins.has(origin);
+}
+
+/** "City, CC" from the request's `cf` data, when the platform knows it. */
+function placeOf(request: Request): string | undefined {
+  const cf = request.cf as { city?: unknown; country?: unknown } | undefined;
+  const city = typeof cf?.city === "string" ? cf.city : "";
+  const country = typeof cf?.country === "string" ? cf.country : "";
+  const place = [city, country].filter(Boolean).join(", ");
+  return place ? place.slice(0, 80) : undefined;
+}
+
+app.get("/api/rooms/:room/ws", roomParam, async (c) => {
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+    return apiError(c, 426, HttpErrorCode.UpgradeRequired, "This route takes a WebSocket upgrade.");
+  }
+  if (!originAllowed(c.req.header("Origin"), c.req.url, configOf(c.env))) {
+    log("info", "origin_refused", { room: c.get("room") });
+    return apiError(
+      c,
+      403,
+      HttpErrorCode.OriginForbidden,
+      "WebSockets from this origin are not allowed.",
+    );
+  }
+  // The address goes to the room, which keeps only a keyed hash of it. The
+  // headers are set here, whatever the client sent under the same names.
+  const headers = new Headers(c.req.raw.headers);
+  headers.set(ROOM_HEADER, c.get("room"));
+  headers.set(ADDR_HEADER, c.req.header("CF-Connecting-IP") ?? "unknown");
+  const place = placeOf(c.req.raw);
+  if (place) headers.set(PLACE_HEADER, encodeURIComponent(place));
+  else headers.delete(PLACE_HEADER);
+  return stubOf(c).fetch(new Request(c.req.url, { headers }));
+});
+
+// A known route with another method is a 405, not a 404.
+const ROUTES: [string, string][] = [
+  ["/api/health", "GET"],
+  ["/api/rooms", "POST"],
+  ["/api/rooms/:room", "GET"],
+  ["/api/rooms/:room/messages", "GET"],
+  ["/api/rooms/:room/ws", "GET"],
+];
+for (const [path, allow] of ROUTES) {
+  app.all(path, (c) => {
+    c.header("Allow", allow === "GET" ? "GET, HEAD" : allow);
+    return apiError(c, 405, HttpErrorCode.MethodNotAllowed, `This route takes ${allow}.`);
+  });
+}
+
+export default app satisfies ExportedHandler<Env>;

@@ -1,0 +1,785 @@
+// One chat room: a Durable Object with SQLite storage that holds the room's
+// connections, sessions and history, and broadcasts.
+//
+// It uses the WebSocket Hibernation API, so an idle room costs nothing: the
+// runtime may drop this object between events and build it again for the
+// next one, with its sockets intact. Everything that must survive that lives
+// either in SQLite (messages, sessions, the tag key) or in each socket's
+// attachment (who it is, its rate bucket); the fields below are caches that
+// the constructor rebuilds from those two.
+//
+// The order of a `send` is the heart of the delivery promise: validate,
+// check the id, take a rate token, write the message, then broadcast, all in
+// one synchronous run with no `await`, so that two sends can never
+// interleave and nothing is sent before it is stored. (The runtime's output
+// gate also holds the broadcast until the write is durable.)
+import { DurableObject } from "cloudflare:workers";
+import { type Config, configOf, type Env } from "./config";
+import { errorFields, type LogFields, log } from "./log";
+import {
+  CloseCode,
+  checkText,
+  ERROR_WINDOW_MS,
+  ErrorCode,
+  type FrameError,
+  HttpErrorCode,
+  ID_RETENTION_MS,
+  isQuitCommand,
+  type JoinFrame,
+  MAX_ERRORS,
+  type Message,
+  type MessagePage,
+  nameKey,
+  normalizeUserName,
+  PING,
+  PONG,
+  parseClientFrame,
+  type RoomInfo,
+  type SendFrame,
+  type ServerFrame,
+  TYPING_INTERVAL_MS,
+  type User,
+  utf8Length,
+  WELCOME_CATCH_UP,
+  WELCOME_RECENT,
+} from "./protocol";
+import { type Bucket, fullBucket, take } from "./ratelimit";
+import { migrate } from "./schema";
+import { hex, randomId } from "./util";
+
+/** Headers by which the worker hands the upgrade's context to the room. */
+export const ROOM_HEADER = "X-Roomchat-Room";
+export const ADDR_HEADER = "X-Roomchat-Addr";
+export const PLACE_HEADER = "X-Roomchat-Place";
+
+/**
+ * What a connection carries across hibernation, in its attachment. Short keys
+ * keep it far below the 2 KiB limit: about 200 bytes with a long place name.
+ */
+interface Conn {
+  /** Connection id, random. */
+  c: string;
+  /** Keyed hash of the address (32 hex): the per-address cap counts it. */
+  a: string;
+  /** The user-visible tag: the first 8 hex of `a`. */
+  t: string;
+  /** Coarse place, when the platform knows it. */
+  f?: string;
+  /** Opened at, ms: the join timeout runs from here. */
+  o: number;
+  /** The session's user id and name, once joined. */
+  u?: string;
+  n?: string;
+  /** Rate bucket: tokens, at. */
+  b?: [number, number];
+  /** Errors sent: window start, count. */
+  e?: [number, number];
+  /** Last typing notice relayed, ms. */
+  y?: number;
+}
+
+interface SessionRow extends Record<string, SqlStorageValue> {
+  user_id: string;
+  token: string;
+  name: string;
+  tag: string;
+  place: string | null;
+  joined_at: number;
+  away_since: number | null;
+  conn_id: string | null;
+  rate_tokens: number | null;
+  rate_at: number | null;
+}
+
+interface MessageRow extends Record<string, SqlStorageValue> {
+  seq: number;
+  id: string;
+  user_id: string;
+  name: string;
+  text: string;
+  ts: number;
+}
+
+const toMessage = (r: MessageRow): Message => ({
+  seq: r.seq,
+  id: r.id,
+  user: { id: r.user_id, name: r.name },
+  text: r.text,
+  ts: r.ts,
+});
+
+const toUser = (r: SessionRow): User => {
+  const user: User = {
+    id: r.user_id,
+    name: r.name,
+    joinedAt: r.joined_at,
+    away: r.away_since !== null,
+    tag: r.tag,
+  };
+  if (r.place) user.from = r.place;
+  return user;
+};
+
+/** Prune the ids table of expired entries once every this many messages. */
+const ID_SWEEP_EVERY = 256;
+
+export class Room extends DurableObject<Env> {
+  private readonly config: Config;
+  private readonly sql: SqlStorage;
+  /** The room's normalised name, known once the worker has named it. */
+  private room: string;
+  /** The latest seq: the only per-message read, answered from memory. */
+  private seq: number;
+  /** Live sockets and their attachments, rebuilt from the runtime after a wake. */
+  private readonly conns = new Map<WebSocket, Conn>();
+  /** When the alarm is set for, as far as this instance knows. */
+  private alarmAt: number | null = null;
+  private hmacKey: Promise<CryptoKey> | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.config = configOf(env);
+    this.sql = ctx.storage.sql;
+    migrate(ctx.storage);
+    this.room = this.meta("room") ?? "";
+    this.seq =
+      this.sql.exec<{ s: number | null }>("SELECT max(seq) AS s FROM messages").one().s ?? 0;
+    for (const ws of ctx.getWebSockets()) {
+      const conn = ws.deserializeAttachment() as Conn | null;
+      if (conn) this.conns.set(ws, conn);
+    }
+    // Answered by the runtime itself, so a keep-alive never wakes the room.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+    ctx.blockConcurrencyWhile(async () => {
+      this.alarmAt = await ctx.storage.getAlarm();
+      this.markOrphansAway();
+    });
+  }
+
+  // -------------------------------------------------------------------------
+  // RPC from the worker
+
+  info(room: string): RoomInfo {
+    this.nameRoom(room);
+    const online = this.sql
+      .exec<{ n: number }>("SELECT count(*) AS n FROM sessions WHERE away_since IS NULL")
+      .one().n;
+    return { room, online, seq: this.seq };
+  }
+
+  page(room: string, before: number | undefined, limit: number): MessagePage {
+    this.nameRoom(room);
+    const rows = this.sql
+      .exec<MessageRow>(
+        "SELECT seq, id, user_id, name, text, ts FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+        before ?? this.seq + 1,
+        limit + 1,
+      )
+      .toArray();
+    const more = rows.length > limit;
+    if (more) rows.pop();
+    return { messages: rows.reverse().map(toMessage), more };
+  }
+
+  // -------------------------------------------------------------------------
+  // The WebSocket upgrade, forwarded raw by the worker
+
+  override async fetch(request: Request): Promise<Response> {
+    try {
+      return await this.upgrade(request);
+    } catch (err) {
+      log("error", "upgrade_failed", { room: this.room, ...errorFields(err) });
+      return Response.json(
+        {
+          error: {
+            code: HttpErrorCode.Internal,
+            message: "The room could not accept the connection.",
+          },
+        },
+        { status: 500 },
+      );
+    }
+  }
+
+  private async upgrade(request: Request): Promise<Response> {
+    this.nameRoom(request.headers.get(ROOM_HEADER) ?? "");
+    const addrKey = await this.addressKey(request.headers.get(ADDR_HEADER) ?? "unknown");
+    const addrTag = `a:${addrKey}`;
+    if (this.ctx.getWebSockets(addrTag).length >= this.config.MAX_CONN_PER_IP) {
+      this.logEvent("info", "refused", {
+        code: HttpErrorCode.TooManyConnections,
+        tag: addrKey.slice(0, 8),
+      });
+      return Response.json(
+        {
+          error: {
+            code: HttpErrorCode.TooManyConnections,
+            message: `At most ${this.config.MAX_CONN_PER_IP} connections per address in one room.`,
+          },
+        },
+        { status: 429 },
+      );
+    }
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    const now = Date.now();
+    const conn: Conn = { c: randomId(12), a: addrKey, t: addrKey.slice(0, 8), o: now };
+    const place = request.headers.get(PLACE_HEADER);
+    if (place) conn.f = decodeURIComponent(place);
+    this.ctx.acceptWebSocket(server, [addrTag]);
+    server.serializeAttachment(conn);
+    this.conns.set(server, conn);
+    this.scheduleAlarm(now + this.config.JOIN_TIMEOUT_MS);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  // -------------------------------------------------------------------------
+  // Hibernation handlers: thin, with errors caught at this boundary
+
+  override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    const conn = this.connOf(ws);
+    try {
+      this.onFrame(ws, conn, data);
+    } catch (err) {
+      this.logEvent("error", "frame_failed", { user: conn.u, ...errorFields(err) });
+      this.closeConnection(ws, conn, CloseCode.ServerError, "internal error");
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, _reason: string): Promise<void> {
+    const conn = this.connOf(ws);
+    try {
+      this.connectionGone(ws, conn, code);
+    } catch (err) {
+      this.logEvent("error", "close_failed", { user: conn.u, ...errorFields(err) });
+    }
+    // The peer started the closing handshake; the Hibernation API leaves the
+    // reply to us, and without it the peer waits in CLOSING and reports 1006.
+    // 1005 and 1006 only describe a close, they cannot be sent, so they
+    // become 1000. Closing an already closed socket throws, harmlessly.
+    try {
+      ws.close(code === 1005 || code === 1006 ? CloseCode.Normal : code, "closed");
+    } catch {
+      // already closed
+    }
+  }
+
+  override async webSocketError(ws: WebSocket, err: unknown): Promise<void> {
+    const conn = this.connOf(ws);
+    this.logEvent("warn", "socket_error", { user: conn.u, ...errorFields(err) });
+    this.connectionGone(ws, conn, CloseCode.ServerError);
+  }
+
+  override async alarm(): Promise<void> {
+    this.alarmAt = null;
+    const now = Date.now();
+    // Sessions whose grace period is over leave for good.
+    const expired = this.sql
+      .exec<SessionRow>(
+        "SELECT * FROM sessions WHERE away_since IS NOT NULL AND away_since <= ?",
+        now - this.config.RESUME_GRACE_MS,
+      )
+      .toArray();
+    for (const row of expired) {
+      this.sql.exec("DELETE FROM sessions WHERE user_id = ?", row.user_id);
+      this.broadcast({ type: "left", user: toUser(row), reason: "disconnect" });
+      this.logEvent("info", "left", { user: row.user_id, reason: "disconnect" });
+    }
+    // Connections that never joined are closed.
+    for (const [ws, conn] of this.conns) {
+      if (conn.u === undefined && conn.o + this.config.JOIN_TIMEOUT_MS <= now) {
+        this.logEvent("info", "join_timeout", { tag: conn.t });
+        this.closeConnection(ws, conn, CloseCode.JoinTimeout, "join timeout");
+      }
+    }
+    this.scheduleNextAlarm();
+  }
+
+  // -------------------------------------------------------------------------
+  // Frames
+
+  private onFrame(ws: WebSocket, conn: Conn, data: string | ArrayBuffer): void {
+    const max = this.config.MAX_FRAME;
+    if (typeof data !== "string") {
+      if (data.byteLength > max) {
+        this.closeConnection(ws, conn, CloseCode.TooBig, "frame too large");
+      } else {
+        this.refuse(ws, conn, {
+          code: ErrorCode.BadFrame,
+          message: "Binary frames are not accepted.",
+        });
+      }
+      return;
+    }
+    if (data.length > max || utf8Length(data) > max) {
+      this.closeConnection(ws, conn, CloseCode.TooBig, "frame too large");
+      return;
+    }
+    const parsed = parseClientFrame(data);
+    if (!parsed.ok) {
+      this.refuse(ws, conn, parsed.error);
+      return;
+    }
+    const frame = parsed.value;
+    if (frame.type === "join") {
+      if (conn.u !== undefined) {
+        this.refuse(ws, conn, {
+          code: ErrorCode.AlreadyJoined,
+          message: "This connection has joined already.",
+        });
+        return;
+      }
+      this.join(ws, conn, frame);
+      return;
+    }
+    if (conn.u === undefined) {
+      const error: FrameError = { code: ErrorCode.NotJoined, message: "Send `join` first." };
+      if (frame.type === "send") error.id = frame.id;
+      this.refuse(ws, conn, error);
+      return;
+    }
+    switch (frame.type) {
+      case "send":
+        this.send(ws, conn, frame);
+        return;
+      case "typing":
+        this.typing(ws, conn);
+        return;
+      case "leave":
+        this.leave(ws, conn);
+        return;
+    }
+  }
+
+  private join(ws: WebSocket, conn: Conn, frame: JoinFrame): void {
+    const now = Date.now();
+    const resumed =
+      frame.token === undefined
+        ? undefined
+        : this.sql
+            .exec<SessionRow>("SELECT * FROM sessions WHERE token = ?", frame.token)
+            .toArray()[0];
+    let row: SessionRow;
+    if (resumed) {
+      row = resumed;
+      const wasAway = row.away_since !== null;
+      // The older live connection of this session, if any, is taken over.
+      if (row.conn_id !== null) {
+        for (const [other, c] of this.conns) {
+          if (c.c === row.conn_id && other !== ws) {
+            c.u = undefined;
+            c.n = undefined;
+            this.conns.delete(other);
+            this.closeQuietly(other, CloseCode.TakenOver, "taken over by a newer connection");
+          }
+        }
+      }
+      this.sql.exec(
+        "UPDATE sessions SET away_since = NULL, conn_id = ? WHERE user_id = ?",
+        conn.c,
+        row.user_id,
+      );
+      row = { ...row, away_since: null, conn_id: conn.c };
+      if (row.rate_tokens !== null && row.rate_at !== null) conn.b = [row.rate_tokens, row.rate_at];
+      if (wasAway) this.broadcast({ type: "back", user: toUser(row) }, ws);
+      this.logEvent("info", "resumed", { user: row.user_id, wasAway });
+    } else {
+      const name = normalizeUserName(frame.name);
+      if (!name.ok) {
+        this.refuse(ws, conn, { code: ErrorCode.NameInvalid, message: name.error });
+        return;
+      }
+      const count = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM sessions").one().n;
+      if (count >= this.config.MAX_USERS) {
+        this.refuse(ws, conn, { code: ErrorCode.RoomFull, message: "The room is full." });
+        return;
+      }
+      const key = nameKey(name.value);
+      const taken =
+        this.sql.exec("SELECT 1 FROM sessions WHERE name_key = ?", key).toArray().length > 0;
+      if (taken) {
+        this.refuse(ws, conn, {
+          code: ErrorCode.NameTaken,
+          message: "Someone in this room has that name.",
+        });
+        return;
+      }
+      row = {
+        user_id: randomId(12),
+        token: randomId(32),
+        name: name.value,
+        tag: conn.t,
+        place: conn.f ?? null,
+        joined_at: now,
+        away_since: null,
+        conn_id: conn.c,
+        rate_tokens: null,
+        rate_at: null,
+      };
+      this.sql.exec(
+        "INSERT INTO sessions (user_id, token, name, name_key, tag, place, joined_at, conn_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        row.user_id,
+        row.token,
+        row.name,
+        key,
+        row.tag,
+        row.place,
+        row.joined_at,
+        row.conn_id,
+      );
+      this.broadcast({ type: "joined", user: toUser(row) }, ws);
+      this.logEvent("info", "joined", { user: row.user_id, tag: row.tag });
+    }
+    conn.u = row.user_id;
+    conn.n = row.name;
+    ws.serializeAttachment(conn);
+
+    const users = this.sql
+      .exec<SessionRow>("SELECT * FROM sessions ORDER BY joined_at, user_id")
+      .toArray()
+      .map(toUser);
+    let messages: Message[];
+    let gap = false;
+    if (frame.since === undefined) {
+      messages = this.newest(WELCOME_RECENT, this.seq);
+    } else {
+      const since = Math.min(frame.since, this.seq);
+      messages = this.newestAfter(since, WELCOME_CATCH_UP);
+      gap = since < this.seq && messages[0]?.seq !== since + 1;
+    }
+    this.sendTo(ws, {
+      type: "welcome",
+      room: this.room,
+      you: toUser(row),
+      token: row.token,
+      users,
+      messages,
+      seq: this.seq,
+      gap,
+    });
+  }
+
+  private send(ws: WebSocket, conn: Conn, frame: SendFrame): void {
+    if (isQuitCommand(frame.text)) {
+      this.leave(ws, conn);
+      return;
+    }
+
+    // A repeated id is answered to this connection only, whatever its text.
+    const seen = this.sql
+      .exec<{ seq: number; kept: number }>(
+        "SELECT seq, 1 AS kept FROM messages WHERE id = ? UNION ALL SELECT seq, 0 AS kept FROM pruned_ids WHERE id = ?",
+        frame.id,
+        frame.id,
+      )
+      .toArray()[0];
+    if (seen) {
+      const stored = seen.kept
+        ? this.sql.exec<MessageRow>("SELECT * FROM messages WHERE seq = ?", seen.seq).toArray()[0]
+        : undefined;
+      if (stored) {
+        this.sendTo(ws, { type: "message", ...toMessage(stored) });
+        return;
+      }
+      this.refuse(ws, conn, {
+        code: ErrorCode.Duplicate,
+        message: "That message was posted already.",
+        id: frame.id,
+      });
+      return;
+    }
+
+    const text = checkText(frame.text, this.config.MAX_TEXT);
+    if (!text.ok) {
+      this.refuse(ws, conn, { code: ErrorCode.TextInvalid, message: text.error, id: frame.id });
+      return;
+    }
+
+    const now = Date.now();
+    const bucket: Bucket = conn.b
+      ? { tokens: conn.b[0], at: conn.b[1] }
+      : fullBucket(this.config.RATE_BURST, now);
+    const took = take(bucket, this.config.RATE_BURST, this.config.RATE_PER_SEC, now);
+    if (!took.ok) {
+      this.refuse(ws, conn, {
+        code: ErrorCode.RateLimited,
+        message: "Too many messages; wait a moment.",
+        id: frame.id,
+        retryAfterMs: took.retryAfterMs,
+      });
+      return;
+    }
+    conn.b = [took.bucket.tokens, took.bucket.at];
+    ws.serializeAttachment(conn);
+
+    const message: Message = {
+      seq: this.seq + 1,
+      id: frame.id,
+      user: { id: conn.u as string, name: conn.n as string },
+      text: frame.text,
+      ts: now,
+    };
+    this.sql.exec(
+      "INSERT INTO messages (seq, id, user_id, name, text, ts) VALUES (?, ?, ?, ?, ?, ?)",
+      message.seq,
+      message.id,
+      message.user.id,
+      message.user.name,
+      message.text,
+      message.ts,
+    );
+    this.seq = message.seq;
+    this.prune(now);
+    this.broadcast({ type: "message", ...message });
+  }
+
+  private typing(ws: WebSocket, conn: Conn): void {
+    const now = Date.now();
+    if (conn.y !== undefined && now - conn.y < TYPING_INTERVAL_MS) return;
+    conn.y = now;
+    ws.serializeAttachment(conn);
+    this.broadcast({ type: "typing", user: { id: conn.u as string, name: conn.n as string } }, ws);
+  }
+
+  private leave(ws: WebSocket, conn: Conn): void {
+    const row = this.sql
+      .exec<SessionRow>("SELECT * FROM sessions WHERE user_id = ?", conn.u)
+      .toArray()[0];
+    this.sql.exec("DELETE FROM sessions WHERE user_id = ?", conn.u);
+    conn.u = undefined;
+    conn.n = undefined;
+    this.conns.delete(ws);
+    if (row) {
+      this.broadcast({ type: "left", user: toUser(row), reason: "leave" });
+      this.logEvent("info", "left", { user: row.user_id, reason: "leave" });
+    }
+    this.closeQuietly(ws, CloseCode.Normal, "left");
+  }
+
+  // -------------------------------------------------------------------------
+  // Connections and presence
+
+  private connOf(ws: WebSocket): Conn {
+    let conn = this.conns.get(ws);
+    if (!conn) {
+      // A socket that closed before this instance listed it still carries its attachment.
+      conn = (ws.deserializeAttachment() as Conn | null) ?? { c: "", a: "", t: "", o: 0 };
+    }
+    return conn;
+  }
+
+  /** The server ends a connection: the session, if any, becomes away. */
+  private closeConnection(ws: WebSocket, conn: Conn, code: number, reason: string): void {
+    this.connectionGone(ws, conn, code);
+    this.closeQuietly(ws, code, reason);
+  }
+
+  /**
+   * A connection is gone. If it was its session's live connection (not one
+   * taken over, not one that left), the session is kept for the grace period
+   * and the others see it away. Idempotent: the row is matched on conn_id.
+   */
+  private connectionGone(ws: WebSocket, conn: Conn, code: number): void {
+    this.conns.delete(ws);
+    if (conn.u === undefined) return;
+    const now = Date.now();
+    const bucket = conn.b ?? null;
+    const row = this.sql
+      .exec<SessionRow>(
+        "UPDATE sessions SET away_since = ?, conn_id = NULL, rate_tokens = ?, rate_at = ? WHERE user_id = ? AND conn_id = ? RETURNING *",
+        now,
+        bucket ? bucket[0] : null,
+        bucket ? bucket[1] : null,
+        conn.u,
+        conn.c,
+      )
+      .toArray()[0];
+    conn.u = undefined;
+    if (!row) return;
+    this.broadcast({ type: "away", user: toUser(row) });
+    this.logEvent("info", "away", { user: row.user_id, code });
+    this.scheduleAlarm(now + this.config.RESUME_GRACE_MS);
+  }
+
+  /**
+   * After a restart every socket is gone but the sessions are stored: those
+   * that were live become away now, and their grace runs from this start.
+   */
+  private markOrphansAway(): void {
+    const live = new Set<string>();
+    for (const conn of this.conns.values()) if (conn.u !== undefined) live.add(conn.c);
+    const now = Date.now();
+    const orphans = this.sql
+      .exec<{ user_id: string; conn_id: string }>(
+        "SELECT user_id, conn_id FROM sessions WHERE away_since IS NULL",
+      )
+      .toArray()
+      .filter((r) => !live.has(r.conn_id));
+    if (orphans.length === 0) return;
+    for (const r of orphans) {
+      this.sql.exec(
+        "UPDATE sessions SET away_since = ?, conn_id = NULL WHERE user_id = ?",
+        now,
+        r.user_id,
+      );
+    }
+    this.logEvent("info", "sessions_orphaned", { count: orphans.length });
+    this.scheduleAlarm(now + this.config.RESUME_GRACE_MS);
+  }
+
+  private closeQuietly(ws: WebSocket, code: number, reason: string): void {
+    try {
+      ws.close(code, reason);
+    } catch {
+      // already closed or closing
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // Sending
+
+  private sendTo(ws: WebSocket, frame: ServerFrame): void {
+    try {
+      ws.send(JSON.stringify(frame));
+    } catch {
+      // The socket is closing; its close handler will run.
+    }
+  }
+
+  /** Sends one frame, serialised once, to every joined connection but `except`. */
+  private broadcast(frame: ServerFrame, except?: WebSocket): void {
+    const text = JSON.stringify(frame);
+    for (const [ws, conn] of this.conns) {
+      if (conn.u === undefined || ws === except) continue;
+      try {
+        ws.send(text);
+      } catch {
+        // The socket is closing; its close handler will run.
+      }
+    }
+  }
+
+  private refuse(ws: WebSocket, conn: Conn, error: FrameError & { retryAfterMs?: number }): void {
+    const now = Date.now();
+    const [start, count] = conn.e && now - conn.e[0] < ERROR_WINDOW_MS ? conn.e : [now, 0];
+    conn.e = [start, count + 1];
+    ws.serializeAttachment(conn);
+    this.sendTo(ws, { type: "error", ...error });
+    this.logEvent("info", "refused", { code: error.code, user: conn.u, tag: conn.t });
+    if (count + 1 > MAX_ERRORS) {
+      this.logEvent("warn", "abuse_closed", { user: conn.u, tag: conn.t });
+      this.closeConnection(ws, conn, CloseCode.Abuse, "too many errors");
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // History
+
+  private newest(limit: number, upTo: number): Message[] {
+    return this.sql
+      .exec<MessageRow>(
+        "SELECT seq, id, user_id, name, text, ts FROM messages WHERE seq <= ? ORDER BY seq DESC LIMIT ?",
+        upTo,
+        limit,
+      )
+      .toArray()
+      .reverse()
+      .map(toMessage);
+  }
+
+  private newestAfter(since: number, limit: number): Message[] {
+    return this.sql
+      .exec<MessageRow>(
+        "SELECT seq, id, user_id, name, text, ts FROM messages WHERE seq > ? ORDER BY seq DESC LIMIT ?",
+        since,
+        limit,
+      )
+      .toArray()
+      .reverse()
+      .map(toMessage);
+  }
+
+  /** Keeps the newest HISTORY_LIMIT messages; a pruned message's id is kept for 24 h. */
+  private prune(now: number): void {
+    const cut = this.seq - this.config.HISTORY_LIMIT;
+    if (cut < 1) return;
+    this.sql.exec(
+      "INSERT OR IGNORE INTO pruned_ids (id, seq, ts) SELECT id, seq, ts FROM messages WHERE seq <= ?",
+      cut,
+    );
+    this.sql.exec("DELETE FROM messages WHERE seq <= ?", cut);
+    if (this.seq % ID_SWEEP_EVERY === 0) {
+      this.sql.exec("DELETE FROM pruned_ids WHERE ts < ?", now - ID_RETENTION_MS);
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // Alarm, naming, keys, logs
+
+  private scheduleAlarm(at: number): void {
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    void this.ctx.storage.setAlarm(at);
+  }
+
+  private scheduleNextAlarm(): void {
+    let next = Number.POSITIVE_INFINITY;
+    const away = this.sql
+      .exec<{ t: number | null }>(
+        "SELECT min(away_since) AS t FROM sessions WHERE away_since IS NOT NULL",
+      )
+      .one().t;
+    if (away !== null) next = away + this.config.RESUME_GRACE_MS;
+    for (const conn of this.conns.values()) {
+      if (conn.u === undefined) next = Math.min(next, conn.o + this.config.JOIN_TIMEOUT_MS);
+    }
+    if (Number.isFinite(next)) this.scheduleAlarm(next);
+  }
+
+  private meta(key: string): string | undefined {
+    const row = this.sql
+      .exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key)
+      .toArray()[0];
+    return row?.value;
+  }
+
+  /** Learns the room's name from the worker the first time (a Durable Object does not know its own). */
+  private nameRoom(room: string): void {
+    if (this.room || !room) return;
+    this.room = room;
+    this.sql.exec("INSERT OR IGNORE INTO meta (key, value) VALUES ('room', ?)", room);
+  }
+
+  /**
+   * HMAC-SHA-256 of the address under a key made once for this room and kept
+   * in its storage: the tag is stable per address and room, and the address
+   * cannot be recovered from it.
+   */
+  private async addressKey(addr: string): Promise<string> {
+    this.hmacKey ??= (async () => {
+      let raw = this.sql
+        .exec<{ value: ArrayBuffer }>("SELECT value FROM meta WHERE key = 'tag_key'")
+        .toArray()[0]?.value;
+      if (!raw) {
+        raw = crypto.getRandomValues(new Uint8Array(32)).buffer as ArrayBuffer;
+        this.sql.exec("INSERT OR IGNORE INTO meta (key, value) VALUES ('tag_key', ?)", raw);
+        raw = this.sql
+          .exec<{ value: ArrayBuffer }>("SELECT value FROM meta WHERE key = 'tag_key'")
+          .one().value;
+      }
+      return crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, [
+        "sign",
+      ]);
+    })();
+    const mac = await crypto.subtle.sign(
+      "HMAC",
+      await this.hmacKey,
+      new TextEncoder().encode(addr),
+    );
+    return hex(new Uint8Array(mac, 0, 16));
+  }
+
+  private logEvent(level: "info" | "warn" | "error", event: string, fields: LogFields = {}): void {
+    log(level, event, { room: this.room, ...fields });
+  }
+}

@@ -1,0 +1,20 @@
+// Small helpers of the worker side: random identifiers and hex.
+
+export function hex(bytes: Uint8Array): string {
+  let s = "";
+  for (const b of bytes) s += b.toString(16).padStart(2, "0");
+  return s;
+}
+
+/** `bytes` random bytes as base64url: ids, tokens (32 bytes = 256 bits). */
+export function randomId(bytes: number): string {
+  const buf = crypto.getRandomValues(new Uint8Array(bytes));
+  let s = "";
+  for (const b of buf) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** 128 random bits as 32 lower-case hex characters: a private room's name. */
+export function privateRoomName(): string {
+  return hex(crypto.getRandomValues(new Uint8Array(16)));
+}
