@@ -5,14 +5,37 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
+/**
+ * Limits for the tests inside workerd, small enough that a test reaches them
+ * in a few frames or a second: pruning after 30 messages, a 1.5 s grace, a
+ * 1 s join timeout, 6 sessions a room, 4 connections an address. The rate
+ * limit keeps the protocol's defaults. test/workers/limits.ts repeats them
+ * for the tests that depend on them.
+ */
+export const TEST_LIMITS = {
+  HISTORY_LIMIT: "30",
+  RESUME_GRACE_MS: "1500",
+  JOIN_TIMEOUT_MS: "1000",
+  MAX_USERS: "6",
+  MAX_CONN_PER_IP: "4",
+  ALLOWED_ORIGINS: "https://allowed.example, https://also.example",
+};
+
 export default defineConfig({
   test: {
     projects: [
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: TEST_LIMITS },
+          }),
+        ],
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
+          // The room's info lines are noise in test output; warnings and errors stay.
+          onConsoleLog: (line) => !line.startsWith('{"level":"info"'),
           testTimeout: 20_000,
         },
       },

@@ -1,0 +1,208 @@
+// Fakes for the page's room model under Node: a manual clock with timers, a
+// scripted socket per connection, in-memory storage and a canned fetch. The
+// model gets them through its Deps, exactly where the page passes the
+// browser's own.
+import type {
+  Deps,
+  HttpResponseLike,
+  SocketHandlers,
+  SocketLike,
+  StorageLike,
+} from "../../web/chat/deps";
+
+export class FakeClock {
+  now = 1_700_000_000_000;
+  private timers = new Map<number, { at: number; fn: () => void; every?: number }>();
+  private nextId = 1;
+
+  setTimeout = (fn: () => void, ms: number) => {
+    const id = this.nextId++;
+    this.timers.set(id, { at: this.now + Math.max(0, ms), fn });
+    return id;
+  };
+  setInterval = (fn: () => void, ms: number) => {
+    const id = this.nextId++;
+    this.timers.set(id, { at: this.now + ms, fn, every: ms });
+    return id;
+  };
+  clear = (id: unknown) => {
+    this.timers.delete(id as number);
+  };
+
+  /** Moves time forward by `ms`, running every timer that falls due, in order. */
+  advance(ms: number) {
+    const end = this.now + ms;
+    for (;;) {
+      let next: [number, { at: number; fn: () => void; every?: number }] | undefined;
+      for (const entry of this.timers) if (!next || entry[1].at < next[1].at) next = entry;
+      if (!next || next[1].at > end) break;
+      const [id, t] = next;
+      this.now = t.at;
+      if (t.every) t.at += t.every;
+      else this.timers.delete(id);
+      t.fn();
+    }
+    this.now = end;
+  }
+
+  pendingTimers() {
+    return this.timers.size;
+  }
+}
+
+export class FakeSocket implements SocketLike {
+  sent: string[] = [];
+  closed: { code?: number; reason?: string } | null = null;
+  constructor(
+    readonly url: string,
+    readonly handlers: SocketHandlers,
+  ) {}
+  send(data: string) {
+    if (this.closed) throw new Error("closed");
+    this.sent.push(data);
+  }
+  close(code?: number, reason?: string) {
+    this.closed = { code, reason };
+  }
+  /** The frames sent, parsed (the text `ping` stays a string). */
+  frames(): Array<Record<string, unknown> | string> {
+    return this.sent.map((s) => (s === "ping" ? s : JSON.parse(s)));
+  }
+  framesOf(type: string): Record<string, unknown>[] {
+    return this.frames().filter(
+      (f): f is Record<string, unknown> => typeof f !== "string" && f.type === type,
+    );
+  }
+  open() {
+    this.handlers.open();
+  }
+  receive(frame: object | string) {
+    this.handlers.message(typeof frame === "string" ? frame : JSON.stringify(frame));
+  }
+  serverClose(code: number, reason = "") {
+    this.handlers.close(code, reason);
+  }
+}
+
+export class MemoryStorage implements StorageLike {
+  map = new Map<string, string>();
+  getItem(k: string) {
+    return this.map.get(k) ?? null;
+  }
+  setItem(k: string, v: string) {
+    this.map.set(k, v);
+  }
+  removeItem(k: string) {
+    this.map.delete(k);
+  }
+}
+
+export interface FakeWorld {
+  deps: Deps;
+  clock: FakeClock;
+  sockets: FakeSocket[];
+  last: () => FakeSocket;
+  local: MemoryStorage;
+  session: MemoryStorage;
+  requests: string[];
+  /** Answers the next fetches, in order. */
+  responses: Array<{ status: number; body: unknown }>;
+  randomValue: { value: number };
+}
+
+export function fakeWorld(
+  init: { local?: MemoryStorage; session?: MemoryStorage; clock?: FakeClock } = {},
+): FakeWorld {
+  const clock = init.clock ?? new FakeClock();
+  const sockets: FakeSocket[] = [];
+  const local = init.local ?? new MemoryStorage();
+  const session = init.session ?? new MemoryStorage();
+  const requests: string[] = [];
+  const responses: Array<{ status: number; body: unknown }> = [];
+  const randomValue = { value: 0.5 };
+  let counter = 0;
+  const deps: Deps = {
+    socket(url, handlers) {
+      const s = new FakeSocket(url, handlers);
+      sockets.push(s);
+      return s;
+    },
+    async fetch(url): Promise<HttpResponseLike> {
+      requests.push(url);
+      const r = responses.shift() ?? { status: 500, body: {} };
+      return { ok: r.status < 300, status: r.status, json: async () => r.body };
+    },
+    setTimeout: clock.setTimeout,
+    clearTimeout: clock.clear,
+    setInterval: clock.setInterval,
+    clearInterval: clock.clear,
+    now: () => clock.now,
+    random: () => randomValue.value,
+    randomBytes: (n) => {
+      counter++;
+      const bytes = new Uint8Array(n);
+      for (let i = 0; i < n; i++) bytes[i] = (counter * 31 + i * 7) & 255;
+      return bytes;
+    },
+    local,
+    session,
+  };
+  return {
+    deps,
+    clock,
+    sockets,
+    last: () => {
+      const s = sockets.at(-1);
+      if (!s) throw new Error("no socket yet");
+      return s;
+    },
+    local,
+    session,
+    requests,
+    responses,
+    randomValue,
+  };
+}
+
+let seq = 0;
+export function user(name: string, extra: Partial<{ id: string; away: boolean }> = {}) {
+  return {
+    id: extra.id ?? `u-${name}`,
+    name,
+    joinedAt: 1_700_000_000_000 + seq++,
+    away: extra.away ?? false,
+    tag: "a1b2c3d4",
+  };
+}
+
+export function message(
+  n: number,
+  from: string,
+  text = `message ${n}`,
+  id = `id-${n}-xxxxxxxxxxxxxx`,
+) {
+  return { seq: n, id, user: { id: `u-${from}`, name: from }, text, ts: 1_700_000_000_000 + n };
+}
+
+export function welcome(
+  you: ReturnType<typeof user>,
+  extra: Partial<{
+    users: unknown[];
+    messages: unknown[];
+    seq: number;
+    gap: boolean;
+    token: string;
+  }> = {},
+) {
+  const messages = extra.messages ?? [];
+  return {
+    type: "welcome",
+    room: "lobby",
+    you,
+    token: extra.token ?? "tok-1",
+    users: extra.users ?? [you],
+    messages,
+    seq: extra.seq ?? messages.length,
+    gap: extra.gap ?? false,
+  };
+}

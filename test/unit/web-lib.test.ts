@@ -1,0 +1,98 @@
+// The page's pure helpers: message ids, links in messages, timestamps and
+// the reconnect backoff.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { backoffDelay } from "../../web/lib/backoff";
+import { base64url, newMessageId } from "../../web/lib/ids";
+import { linkify, safeHref } from "../../web/lib/linkify";
+import { formatTimestamp } from "../../web/lib/time";
+import { isMessageId } from "../../worker/protocol";
+
+describe("message ids", () => {
+  it("encodes like base64url without padding", () => {
+    const bytes = new Uint8Array([0xfb, 0xff, 0xbf, 0x00, 0x10]);
+    expect(base64url(bytes)).toBe(Buffer.from(bytes).toString("base64url"));
+  });
+
+  it("matches Node's base64url for any bytes", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => {
+        expect(base64url(bytes)).toBe(Buffer.from(bytes).toString("base64url"));
+      }),
+    );
+  });
+
+  it("makes ids of 128 bits that the protocol accepts", () => {
+    const id = newMessageId((n) => new Uint8Array(n).fill(0xff));
+    expect(id).toHaveLength(22);
+    expect(isMessageId(id)).toBe(true);
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (bytes) => {
+        expect(isMessageId(newMessageId(() => bytes))).toBe(true);
+      }),
+    );
+  });
+});
+
+describe("linkify", () => {
+  it("turns http and https URLs into links and keeps the rest as text", () => {
+    expect(linkify("see https://example.com/a?b=1 and http://x.org.")).toEqual([
+      { kind: "text", text: "see " },
+      { kind: "link", text: "https://example.com/a?b=1", href: "https://example.com/a?b=1" },
+      { kind: "text", text: " and " },
+      { kind: "link", text: "http://x.org", href: "http://x.org/" },
+      { kind: "text", text: "." },
+    ]);
+  });
+
+  it("never links other protocols", () => {
+    for (const text of ["javascript:alert(1)", "data:text/html,<b>", "ftp://x.org", "<a href=x>"]) {
+      expect(linkify(text)).toEqual([{ kind: "text", text }]);
+    }
+    expect(safeHref("javascript:alert(1)")).toBeNull();
+    expect(safeHref("https://ok.example")).toBe("https://ok.example/");
+  });
+
+  it("keeps balanced brackets and drops a closing one that ends a sentence", () => {
+    expect(linkify("(https://en.wikipedia.org/wiki/Foo_(bar))")).toEqual([
+      { kind: "text", text: "(" },
+      {
+        kind: "link",
+        text: "https://en.wikipedia.org/wiki/Foo_(bar)",
+        href: "https://en.wikipedia.org/wiki/Foo_(bar)",
+      },
+      { kind: "text", text: ")" },
+    ]);
+  });
+
+  it("loses no character of any text", () => {
+    fc.assert(
+      fc.property(fc.string(), fc.webUrl(), fc.string(), (a, url, b) => {
+        const text = `${a} ${url} ${b}`;
+        expect(
+          linkify(text)
+            .map((p) => p.text)
+            .join(""),
+        ).toBe(text);
+      }),
+    );
+  });
+});
+
+describe("timestamps", () => {
+  it("formats local time as YYYY-MM-DD HH:MM:SS", () => {
+    const d = new Date(2024, 0, 2, 3, 4, 5);
+    expect(formatTimestamp(d.getTime())).toBe("2024-01-02 03:04:05");
+  });
+});
+
+describe("backoff", () => {
+  it("grows exponentially up to the cap, with full jitter", () => {
+    const opts = { baseMs: 500, capMs: 15_000 };
+    expect(backoffDelay(0, () => 0.999999, opts)).toBe(499);
+    expect(backoffDelay(3, () => 0.999999, opts)).toBe(3999);
+    expect(backoffDelay(10, () => 0.999999, opts)).toBe(14999);
+    expect(backoffDelay(100, () => 0.999999, opts)).toBe(14999);
+    expect(backoffDelay(5, () => 0, opts)).toBe(0);
+  });
+});

@@ -1,0 +1,213 @@
+// Helpers for the tests that run inside workerd: a fresh room per test, and
+// WebSocket clients whose every wait has a timeout, so that a missing frame
+// fails the test with a message instead of hanging it.
+import { SELF } from "cloudflare:test";
+import type { ClientFrame, ServerFrame } from "../../worker/protocol";
+
+let counter = 0;
+/** A room name no other test uses. */
+export function freshRoom(prefix = "t"): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A fresh message id (the protocol wants 16–64 of [A-Za-z0-9_-]). */
+export function newId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let s = "";
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export const BASE = "https://chat.test";
+
+export interface ConnectOptions {
+  /** The client's address, as the platform reports it in CF-Connecting-IP. */
+  ip?: string;
+  origin?: string;
+  headers?: Record<string, string>;
+}
+
+export interface Closed {
+  code: number;
+  reason: string;
+}
+
+export interface Client {
+  ws: WebSocket;
+  /** Every frame received so far, parsed (text frames that are not JSON are kept as strings). */
+  frames: (ServerFrame | string)[];
+  send(frame: ClientFrame | Record<string, unknown>): void;
+  sendRaw(data: string | ArrayBuffer): void;
+  /** The next frame not yet taken (optionally of a type), within `timeoutMs`. */
+  next<T extends ServerFrame["type"]>(
+    type?: T,
+    timeoutMs?: number,
+  ): Promise<Extract<ServerFrame, { type: T }>>;
+  /** The next raw text frame not yet taken. */
+  nextRaw(timeoutMs?: number): Promise<string>;
+  /** Waits `ms` and fails if any frame not yet taken arrived (optionally of a type). */
+  expectNothing(ms?: number, type?: ServerFrame["type"]): Promise<void>;
+  closed(timeoutMs?: number): Promise<Closed>;
+  close(code?: number, reason?: string): void;
+}
+
+export async function upgrade(room: string, options: ConnectOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { Upgrade: "websocket", ...options.headers };
+  if (options.ip) headers["CF-Connecting-IP"] = options.ip;
+  if (options.origin) headers.Origin = options.origin;
+  return SELF.fetch(`${BASE}/api/rooms/${encodeURIComponent(room)}/ws`, { headers });
+}
+
+/** Opens a WebSocket to a room; fails unless the upgrade succeeds. */
+export async function connect(room: string, options: ConnectOptions = {}): Promise<Client> {
+  const res = await upgrade(room, { ip: "203.0.113.7", ...options });
+  if (res.status !== 101 || !res.webSocket) {
+    throw new Error(`upgrade failed: ${res.status} ${await res.text()}`);
+  }
+  const ws = res.webSocket;
+  const frames: (ServerFrame | string)[] = [];
+  let taken = 0;
+  let waiter: (() => void) | undefined;
+  let closedWith: Closed | undefined;
+  const closeWaiters: ((c: Closed) => void)[] = [];
+
+  ws.addEventListener("message", (event) => {
+    const data = event.data;
+    if (typeof data === "string") {
+      try {
+        frames.push(JSON.parse(data) as ServerFrame);
+      } catch {
+        frames.push(data);
+      }
+    } else {
+      frames.push("<binary>");
+    }
+    waiter?.();
+  });
+  ws.addEventListener("close", (event) => {
+    closedWith = { code: event.code, reason: event.reason };
+    for (const w of closeWaiters.splice(0)) w(closedWith);
+    waiter?.();
+  });
+  ws.accept();
+
+  const waitFor = async <T>(
+    pick: () => T | undefined,
+    what: string,
+    timeoutMs: number,
+  ): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = pick();
+      if (found !== undefined) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new Error(
+          `timed out waiting for ${what}; frames: ${JSON.stringify(frames.slice(taken))}; closed: ${JSON.stringify(closedWith)}`,
+        );
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(left, 1000));
+        waiter = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
+  };
+
+  const client: Client = {
+    ws,
+    frames,
+    send: (frame) => ws.send(JSON.stringify(frame)),
+    sendRaw: (data) => ws.send(data),
+    next: (type, timeoutMs = 5000) =>
+      waitFor(
+        () => {
+          for (let i = taken; i < frames.length; i++) {
+            const f = frames[i];
+            if (typeof f === "string") continue;
+            if (type === undefined || f?.type === type) {
+              // Frames skipped over while looking for a type stay skipped.
+              taken = i + 1;
+              // biome-ignore lint/suspicious/noExplicitAny: the caller's type parameter narrows it
+              return f as any;
+            }
+          }
+          return undefined;
+        },
+        `a ${type ?? "frame"}`,
+        timeoutMs,
+      ),
+    nextRaw: (timeoutMs = 5000) =>
+      waitFor(
+        () => {
+          const f = frames[taken];
+          if (f === undefined) return undefined;
+          taken += 1;
+          return typeof f === "string" ? f : JSON.stringify(f);
+        },
+        "a raw frame",
+        timeoutMs,
+      ),
+    expectNothing: async (ms = 300, type) => {
+      await new Promise((r) => setTimeout(r, ms));
+      const extra = frames
+        .slice(taken)
+        .filter((f) => type === undefined || (typeof f !== "string" && f.type === type));
+      if (extra.length > 0) throw new Error(`expected no frame, got ${JSON.stringify(extra)}`);
+    },
+    closed: (timeoutMs = 5000) =>
+      closedWith
+        ? Promise.resolve(closedWith)
+        : waitFor(() => closedWith, "the connection to close", timeoutMs),
+    close: (code = 1000, reason = "") => {
+      try {
+        ws.close(code, reason);
+      } catch {
+        // already closed
+      }
+    },
+  };
+  return client;
+}
+
+/** Connects and joins under `name`; returns the client and its welcome. */
+export async function join(
+  room: string,
+  name: string,
+  options: ConnectOptions & { since?: number; token?: string } = {},
+) {
+  const client = await connect(room, options);
+  const frame: Record<string, unknown> = { type: "join", name };
+  if (options.since !== undefined) frame.since = options.since;
+  if (options.token !== undefined) frame.token = options.token;
+  client.send(frame);
+  const welcome = await client.next("welcome");
+  return { client, welcome };
+}
+
+/** Posts a message and waits for its echo (the acknowledgement). */
+export async function post(client: Client, text: string, id = newId()) {
+  client.send({ type: "send", id, text });
+  for (;;) {
+    const m = await client.next("message");
+    if (m.id === id) return m;
+  }
+}
+
+export async function getJson<T = unknown>(
+  path: string,
+  init?: RequestInit,
+): Promise<{ status: number; body: T; headers: Headers }> {
+  const res = await SELF.fetch(`${BASE}${path}`, init);
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: the body stays text
+  }
+  return { status: res.status, body: body as T, headers: res.headers };
+}
