@@ -23,6 +23,8 @@ export const TEST_LIMITS = {
 
 export default defineConfig({
   test: {
+    // The room's info lines are noise in test output; warnings and errors stay.
+    onConsoleLog: (line) => !line.startsWith('{"level":"info"'),
     projects: [
       {
         plugins: [
@@ -34,8 +36,6 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
-          // The room's info lines are noise in test output; warnings and errors stay.
-          onConsoleLog: (line) => !line.startsWith('{"level":"info"'),
           testTimeout: 20_000,
         },
       },
