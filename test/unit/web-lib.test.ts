@@ -8,16 +8,23 @@ import { linkify, safeHref } from "../../web/lib/linkify";
 import { formatTimestamp } from "../../web/lib/time";
 import { isMessageId } from "../../worker/protocol";
 
+/** The reference encoding, from the platform's base64. */
+const reference = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
+
 describe("message ids", () => {
   it("encodes like base64url without padding", () => {
     const bytes = new Uint8Array([0xfb, 0xff, 0xbf, 0x00, 0x10]);
-    expect(base64url(bytes)).toBe(Buffer.from(bytes).toString("base64url"));
+    expect(base64url(bytes)).toBe(reference(bytes));
   });
 
   it("matches Node's base64url for any bytes", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => {
-        expect(base64url(bytes)).toBe(Buffer.from(bytes).toString("base64url"));
+        expect(base64url(bytes)).toBe(reference(bytes));
       }),
     );
   });

@@ -1,0 +1,77 @@
+// What the room model needs from the outside world, as small interfaces: a
+// socket factory, timers, a clock, randomness, storage and HTTP. The page
+// passes the browser's (web/chat/platform.ts); the unit tests pass fakes. No
+// DOM type appears here, so the model can run and be tested under Node.
+
+/** Callbacks of one connection. `message` gets text frames only. */
+export interface SocketHandlers {
+  open(): void;
+  message(data: string): void;
+  close(code: number, reason: string): void;
+}
+
+/** One WebSocket connection, as the model uses it. */
+export interface SocketLike {
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+export interface HttpResponseLike {
+  ok: boolean;
+  status: number;
+  json(): Promise<unknown>;
+}
+
+export type TimerHandle = unknown;
+
+export interface Deps {
+  /** Opens a WebSocket to `url`; events arrive through `handlers`. */
+  socket(url: string, handlers: SocketHandlers): SocketLike;
+  fetch(url: string, init?: { method?: string }): Promise<HttpResponseLike>;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+  setInterval(fn: () => void, ms: number): TimerHandle;
+  clearInterval(handle: TimerHandle): void;
+  now(): number;
+  /** A number in [0, 1), for jitter. */
+  random(): number;
+  /** `n` cryptographically random bytes, for message ids. */
+  randomBytes(n: number): Uint8Array;
+  /** Kept across reloads: the name, unconfirmed sends. */
+  local: StorageLike;
+  /** Kept for the tab: the session token of each room. */
+  session: StorageLike;
+}
+
+/** Reads JSON from storage, or `fallback` when it is missing or unreadable. */
+export function readJson<T>(storage: StorageLike, key: string, fallback: T): T {
+  try {
+    const raw = storage.getItem(key);
+    return raw === null ? fallback : (JSON.parse(raw) as T);
+  } catch {
+    return fallback;
+  }
+}
+
+/** Writes to storage, ignoring a full or disabled storage: losing it only loses convenience. */
+export function writeItem(storage: StorageLike, key: string, value: string | null): void {
+  try {
+    if (value === null) storage.removeItem(key);
+    else storage.setItem(key, value);
+  } catch {
+    // Private mode or quota: the page keeps working without persistence.
+  }
+}
+
+export const storageKeys = {
+  name: "roomchat:name",
+  notify: "roomchat:notify",
+  pending: (room: string) => `roomchat:pending:${room}`,
+  token: (room: string) => `roomchat:token:${room}`,
+};
