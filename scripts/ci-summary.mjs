@@ -13,7 +13,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
   passed += report.numPassedTests ?? 0;
   failed += report.numFailedTests ?? 0;
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-  console.log(`${file}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+  console.log(`  ${file} — passed ${report.numPassedTests}, failed ${report.numFailedTests}`);
 }
 console.log(`ci: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
