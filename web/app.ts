@@ -1,0 +1,83 @@
+// Page-wide state outside any one room: the language, the route (landing or
+// a room, from the URL, kept in sync with history), the remembered name and
+// the notification toggle.
+import { signal } from "@preact/signals";
+import { normalizeRoomName } from "../worker/protocol";
+import { storageKeys, writeItem } from "./chat/deps";
+import { catalogue, pickLang } from "./i18n";
+import { local } from "./platform";
+
+const query = new URLSearchParams(location.search);
+const langParam = query.get("lang");
+
+export const lang = pickLang(langParam, navigator.languages ?? [navigator.language]);
+/** The strings of the page's language. */
+export const t = catalogue(lang);
+
+export type Route =
+  | { page: "landing"; leftRoom?: string; badRoom?: string }
+  | { page: "room"; room: string };
+
+/** The room's address to share: no language parameter, each reader gets their own. */
+export function roomUrl(room: string): string {
+  return `${location.origin}/r/${encodeURIComponent(room)}`;
+}
+
+/** A path inside the page, keeping an explicit `?lang=` while the user moves around. */
+function pagePath(path: string): string {
+  return langParam === "en" || langParam === "zh" ? `${path}?lang=${langParam}` : path;
+}
+
+function parseRoute(): Route {
+  const m = /^\/r\/([^/]+)\/?$/.exec(location.pathname);
+  if (!m?.[1]) return { page: "landing" };
+  let raw: string;
+  try {
+    raw = decodeURIComponent(m[1]);
+  } catch {
+    return { page: "landing", badRoom: m[1] };
+  }
+  const room = normalizeRoomName(raw);
+  if (!room) return { page: "landing", badRoom: raw };
+  // `/r/Lobby` and `/r/lobby` are one room: show the canonical address.
+  if (raw !== room) history.replaceState(null, "", pagePath(`/r/${encodeURIComponent(room)}`));
+  return { page: "room", room };
+}
+
+export const route = signal<Route>(parseRoute());
+
+window.addEventListener("popstate", () => {
+  route.value = parseRoute();
+});
+
+export function openRoom(room: string): void {
+  history.pushState(null, "", pagePath(`/r/${encodeURIComponent(room)}`));
+  route.value = { page: "room", room };
+}
+
+export function goHome(leftRoom?: string): void {
+  history.pushState(null, "", pagePath("/"));
+  route.value = leftRoom ? { page: "landing", leftRoom } : { page: "landing" };
+}
+
+/** The name remembered on this device (the room model saves it after a welcome). */
+export const savedName = signal(local.getItem(storageKeys.name) ?? "");
+
+export function rememberName(name: string): void {
+  savedName.value = name;
+  writeItem(local, storageKeys.name, name);
+}
+
+/** Desktop notifications on mentions: off until the user turns them on. */
+export const notifyOn = signal(local.getItem(storageKeys.notify) === "1");
+
+export async function setNotify(on: boolean): Promise<boolean> {
+  if (on && typeof Notification !== "undefined" && Notification.permission !== "granted") {
+    const answer = await Notification.requestPermission();
+    if (answer !== "granted") return false;
+  }
+  if (on && typeof Notification === "undefined") return false;
+  notifyOn.value = on;
+  writeItem(local, storageKeys.notify, on ? "1" : null);
+  return true;
+}

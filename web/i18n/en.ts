@@ -1,0 +1,127 @@
+// Every string of the page in English. zh.ts has the same keys (the type
+// `Catalogue` makes a missing or extra key a compile error). Strings with
+// values are functions, so that each language orders its own words.
+
+export const en = {
+  appName: "roomchat",
+  tagline: "A chat room anyone can open from a link.",
+  yourName: "Your name",
+  room: "Room",
+  roomHint: "Letters, digits, - _ and . — the same name opens the same room.",
+  join: "Join",
+  or: "or",
+  newPrivateRoom: "New private room",
+  privateHint: "A room with a name nobody can guess. Share its link to invite people.",
+  creating: "Creating…",
+  createFailed: "Could not create a room. Check your connection and try again.",
+  nameRequired: "Enter a name to join.",
+  nameInvalid: "That name cannot be used: 1 to 32 characters, at least one visible.",
+  nameTaken: "Someone in this room already uses that name. Pick another one.",
+  roomInvalid:
+    "A room name has 1 to 64 letters, digits, - _ or . and starts with a letter or digit.",
+  joinRoomTitle: (room: string) => `Join ${room}`,
+  privateRoom: "Private room",
+  language: "Language",
+  youLeft: (room: string) => `You left ${room}.`,
+
+  // header
+  copyLink: "Copy link",
+  linkCopied: "Link copied.",
+  copyFailed: "Could not copy. Select the link below and copy it.",
+  qrCode: "QR code",
+  qrLabel: (url: string) => `QR code of ${url}`,
+  leave: "Leave",
+  changeName: "Change name",
+  cancel: "Cancel",
+  notify: "Notify me",
+  notifyTitle: "Desktop notification when someone writes your name",
+  notifyDenied: "Notifications are blocked for this site in the browser's settings.",
+  mentionTitle: (name: string, room: string) => `${name} mentioned you in ${room}`,
+
+  // connection
+  connected: "Connected",
+  connecting: "Connecting…",
+  reconnectingIn: (s: number) => `Reconnecting in ${s} s`,
+  offline: "Offline",
+  disconnected: "Not connected",
+  retryNow: "Retry now",
+  takenOver: "This room is open in another tab or window, which took over this session.",
+  useHere: "Use it here",
+  roomFull: "This room is full.",
+  tryAgain: "Try again",
+  closedAbuse: "The server closed the connection after too many refused frames.",
+  closedTooBig: "The server closed the connection: a frame was too large.",
+  closedServerError: "The server had an unexpected error. Reconnecting…",
+  historyFailed: "Could not load earlier messages.",
+  dismiss: "Dismiss",
+
+  // log
+  messages: "Messages",
+  loadOlder: "Load earlier messages",
+  loading: "Loading…",
+  beginning: "This is the beginning of the room.",
+  empty: "No messages yet. Say hello!",
+  newMessages: "New messages",
+  you: "you",
+  sending: "Sending…",
+  sent: "Sent",
+  waiting: "Waiting…",
+  notSent: "Not sent",
+  discard: "Discard",
+  joinedLine: (name: string) => `${name} joined`,
+  leftLine: (name: string) => `${name} left`,
+  disconnectedLine: (name: string) => `${name} left (connection lost)`,
+  typingOne: (a: string) => `${a} is typing…`,
+  typingTwo: (a: string, b: string) => `${a} and ${b} are typing…`,
+  typingMany: "Several people are typing…",
+
+  // online list
+  onlineUsers: "Online users",
+  onlineCount: (n: number) => `Online (${n})`,
+  youMarker: "(you)",
+  reconnecting: "reconnecting",
+  joinedAt: (time: string) => `joined ${time}`,
+  tagLabel: (tag: string) => `device tag ${tag}`,
+  showOnline: (n: number) => `Online (${n})`,
+  hideOnline: "Hide list",
+
+  // composer
+  message: "Message",
+  placeholder: "Write a message…",
+  composerHelp: "Enter sends, Shift+Enter adds a line. Ctrl+S sends, Ctrl+L clears. quit() leaves.",
+  send: "Send",
+  clear: "Clear",
+  remaining: (n: number) => `${n} characters left`,
+  tooLong: (max: number) => `A message has at most ${max} characters.`,
+  textInvalid: "A message needs at least one visible character, and valid text.",
+  tooBig: "This message is too large to send.",
+  waitSeconds: (s: number) => `Sending paused: wait ${s} s`,
+  rateLimited: "You are sending too fast.",
+
+  // protocol errors (their codes), in plain words
+  errors: {
+    bad_json: "The server could not read a frame from this page.",
+    bad_frame: "The server refused a frame from this page.",
+    bad_message: "The server did not understand a frame from this page.",
+    not_joined: "The page sent something before joining.",
+    already_joined: "This connection has already joined.",
+    name_invalid: "That name cannot be used: 1 to 32 characters, at least one visible.",
+    name_taken: "Someone in this room already uses that name. Pick another one.",
+    text_invalid: "The server refused this message's text.",
+    rate_limited: "You are sending too fast.",
+    room_full: "This room is full.",
+    duplicate: "This message was already delivered.",
+  },
+
+  unreadTitle: (n: number, room: string) => `(${n}) ${room} · roomchat`,
+  roomTitle: (room: string) => `${room} · roomchat`,
+};
+
+type Widen<T> = T extends (...args: infer A) => string
+  ? (...args: A) => string
+  : T extends string
+    ? string
+    : { [K in keyof T]: Widen<T[K]> };
+
+/** The shape every language's catalogue has. */
+export type Catalogue = Widen<typeof en>;

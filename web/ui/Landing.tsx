@@ -1,0 +1,166 @@
+// The landing page (`/`): your name (remembered on this device), a room
+// name and Join, or "New private room", which asks the server for a room
+// nobody can guess and opens it.
+import { useSignal } from "@preact/signals";
+import type { NewRoom } from "../../worker/protocol";
+import { normalizeRoomName, normalizeUserName } from "../../worker/protocol";
+import { lang, openRoom, rememberName, savedName, t } from "../app";
+import { LangSwitch } from "./LangSwitch";
+
+export function Landing({ leftRoom, badRoom }: { leftRoom?: string; badRoom?: string }) {
+  const name = useSignal(savedName.value);
+  const room = useSignal(badRoom ?? "");
+  const nameError = useSignal<string | null>(null);
+  const roomError = useSignal<string | null>(badRoom ? t.roomInvalid : null);
+  const busy = useSignal(false);
+  const createError = useSignal<string | null>(null);
+
+  /** Checks the name; remembers it when it is good. */
+  const takeName = (): boolean => {
+    if (!name.value.trim()) {
+      nameError.value = t.nameRequired;
+      return false;
+    }
+    const checked = normalizeUserName(name.value);
+    if (!checked.ok) {
+      nameError.value = t.nameInvalid;
+      return false;
+    }
+    nameError.value = null;
+    rememberName(checked.value);
+    return true;
+  };
+
+  const onJoin = (e: Event) => {
+    e.preventDefault();
+    const nameOk = takeName();
+    const normalized = normalizeRoomName(room.value.trim());
+    roomError.value = normalized ? null : t.roomInvalid;
+    if (nameOk && normalized) openRoom(normalized);
+    else document.querySelector<HTMLInputElement>("[aria-invalid=true]")?.focus();
+  };
+
+  const onCreate = async () => {
+    if (!takeName()) {
+      document.getElementById("name")?.focus();
+      return;
+    }
+    busy.value = true;
+    createError.value = null;
+    try {
+      const res = await fetch("/api/rooms", { method: "POST" });
+      if (!res.ok) throw new Error(String(res.status));
+      const body = (await res.json()) as NewRoom;
+      const created = normalizeRoomName(body.room);
+      if (!created) throw new Error("bad room");
+      openRoom(created);
+    } catch {
+      createError.value = t.createFailed;
+    } finally {
+      busy.value = false;
+    }
+  };
+
+  return (
+    <main class="landing">
+      <div class="card">
+        <header class="brand">
+          <Logo />
+          <h1>{t.appName}</h1>
+        </header>
+        <p class="tagline">{t.tagline}</p>
+        {leftRoom && (
+          <p class="note" role="status">
+            {t.youLeft(leftRoom)}
+          </p>
+        )}
+        <form onSubmit={onJoin} noValidate>
+          <div class="field">
+            <label for="name">{t.yourName}</label>
+            <input
+              id="name"
+              name="name"
+              autocomplete="nickname"
+              maxLength={64}
+              value={name.value}
+              onInput={(e) => {
+                name.value = e.currentTarget.value;
+              }}
+              aria-invalid={nameError.value ? true : undefined}
+              aria-describedby={nameError.value ? "name-error" : undefined}
+            />
+            {nameError.value && (
+              <p id="name-error" class="field-error">
+                {nameError.value}
+              </p>
+            )}
+          </div>
+          <div class="field">
+            <label for="room">{t.room}</label>
+            <input
+              id="room"
+              name="room"
+              autocomplete="off"
+              autocapitalize="none"
+              spellcheck={false}
+              maxLength={256}
+              value={room.value}
+              onInput={(e) => {
+                room.value = e.currentTarget.value;
+              }}
+              aria-invalid={roomError.value ? true : undefined}
+              aria-describedby={roomError.value ? "room-error" : "room-hint"}
+            />
+            {roomError.value ? (
+              <p id="room-error" class="field-error">
+                {roomError.value}
+              </p>
+            ) : (
+              <p id="room-hint" class="hint">
+                {t.roomHint}
+              </p>
+            )}
+          </div>
+          <button type="submit" class="primary wide">
+            {t.join}
+          </button>
+        </form>
+        <div class="divider" aria-hidden="true">
+          <span>{t.or}</span>
+        </div>
+        <button
+          type="button"
+          class="wide"
+          onClick={onCreate}
+          disabled={busy.value}
+          aria-describedby="private-hint"
+        >
+          {t.newPrivateRoom}
+        </button>
+        <p id="private-hint" class="hint center">
+          {busy.value ? t.creating : t.privateHint}
+        </p>
+        {createError.value && (
+          <p class="field-error" role="alert">
+            {createError.value}
+          </p>
+        )}
+      </div>
+      <footer class="landing-foot">
+        <LangSwitch current={lang} />
+      </footer>
+    </main>
+  );
+}
+
+/** Two speech bubbles: the page's only picture, drawn inline so it needs no request. */
+export function Logo() {
+  return (
+    <svg class="logo" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
+      <rect x="2" y="5" width="20" height="15" rx="4" class="logo-a" />
+      <path d="M7 20 L7 25 L12 20 Z" class="logo-a" />
+      <rect x="12" y="11" width="18" height="13" rx="4" class="logo-b" />
+      <path d="M25 24 L25 28 L21 24 Z" class="logo-b" />
+    </svg>
+  );
+}

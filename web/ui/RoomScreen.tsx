@@ -1,0 +1,343 @@
+// One room on screen (`/r/<room>`): creates the room model for it, wires the
+// browser's events into it (visibility, online, keyboard shortcuts, the tab
+// title, notifications), and lays out the header, the log, the composer and
+// the online list.
+import { useSignal, useSignalEffect } from "@preact/signals";
+import { useEffect, useMemo } from "preact/hooks";
+import { isPrivateRoomName, type Message } from "../../worker/protocol";
+import { goHome, notifyOn, roomUrl, savedName, setNotify, t } from "../app";
+import { type Room, RoomModel } from "../chat/room";
+import { browserDeps } from "../platform";
+import { Composer } from "./Composer";
+import { secondsUntil, useNow } from "./hooks";
+import { Logo } from "./Landing";
+import { MessageLog } from "./MessageLog";
+import { NameForm } from "./NameForm";
+import { OnlineList } from "./OnlineList";
+import { Qr } from "./Qr";
+
+/** How a room is called on screen: private rooms by a short form of their long name. */
+export function roomLabel(room: string): string {
+  return isPrivateRoomName(room) ? `${t.privateRoom} · ${room.slice(0, 6)}` : `#${room}`;
+}
+
+function notifyMention(room: string, m: Message) {
+  if (!notifyOn.value || typeof Notification === "undefined") return;
+  if (Notification.permission !== "granted") return;
+  if (!document.hidden && document.hasFocus()) return;
+  const n = new Notification(t.mentionTitle(m.user.name, roomLabel(room)), {
+    body: m.text.slice(0, 200),
+    tag: `roomchat:${room}`,
+  });
+  n.onclick = () => {
+    window.focus();
+    n.close();
+  };
+}
+
+function ConnectionState({ room }: { room: Room }) {
+  const status = room.status.value;
+  const now = useNow(status === "waiting");
+  let text: string;
+  let kind: string = status;
+  if (room.ended.value) {
+    text = t.disconnected;
+    kind = "offline";
+  } else if (status === "connected") text = t.connected;
+  else if (status === "waiting")
+    text = t.reconnectingIn(secondsUntil(room.retryAt.value, now.value));
+  else if (status === "offline") text = t.offline;
+  else if (status === "connecting") text = t.connecting;
+  else text = t.disconnected;
+  return (
+    <div class="conn">
+      <span class={`pill ${kind}`}>
+        <span class="dot" aria-hidden="true" />
+        {text}
+      </span>
+      {(status === "waiting" || status === "offline") && !room.ended.value && (
+        <button type="button" class="link-button" onClick={() => room.wake()}>
+          {t.retryNow}
+        </button>
+      )}
+      {/* Announced without the ticking seconds, so screen readers hear each change once. */}
+      <span class="sr-only" role="status">
+        {status === "waiting" ? t.reconnectingIn(0).replace(/\d+/, "").trim() : text}
+      </span>
+    </div>
+  );
+}
+
+function Banners({ room }: { room: Room }) {
+  const ended = room.ended.value;
+  const notice = room.notice.value;
+  return (
+    <>
+      {ended === "taken_over" && (
+        <div class="banner warn" role="alert">
+          <span>{t.takenOver}</span>
+          <button type="button" onClick={() => room.reclaim()}>
+            {t.useHere}
+          </button>
+        </div>
+      )}
+      {ended === "room_full" && (
+        <div class="banner warn" role="alert">
+          <span>{t.roomFull}</span>
+          <button type="button" onClick={() => room.reclaim()}>
+            {t.tryAgain}
+          </button>
+        </div>
+      )}
+      {notice && (
+        <div class="banner" role="alert">
+          <span>
+            {notice.kind === "history_failed"
+              ? t.historyFailed
+              : notice.kind === "closed"
+                ? notice.code === 1008
+                  ? t.closedAbuse
+                  : notice.code === 1009
+                    ? t.closedTooBig
+                    : t.closedServerError
+                : (t.errors[notice.code as keyof typeof t.errors] ?? notice.message)}
+          </span>
+          <button type="button" class="link-button" onClick={() => room.dismissNotice()}>
+            {t.dismiss}
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
+export function RoomScreen({ room: roomName }: { room: string }) {
+  const room = useMemo(
+    () =>
+      new RoomModel(browserDeps(), {
+        room: roomName,
+        base: location.origin,
+        name: savedName.value || undefined,
+        onMention: (m) => notifyMention(roomName, m),
+      }),
+    [roomName],
+  );
+  const draft = useSignal("");
+  const composerError = useSignal<string | null>(null);
+  const renaming = useSignal(false);
+  const showOnline = useSignal(false);
+  const showQr = useSignal(false);
+  const copied = useSignal<string | null>(null);
+  const notifyMessage = useSignal<string | null>(null);
+  const url = roomUrl(roomName);
+
+  const focusComposer = () => document.getElementById("composer-box")?.focus();
+
+  const send = () => {
+    if (!draft.value.trim()) {
+      focusComposer();
+      return;
+    }
+    const result = room.send(draft.value);
+    if (result.ok) {
+      draft.value = "";
+      composerError.value = null;
+      return;
+    }
+    composerError.value =
+      result.reason === "too_long"
+        ? t.tooLong(4000)
+        : result.reason === "too_big"
+          ? t.tooBig
+          : result.reason === "rate_limited"
+            ? t.rateLimited
+            : t.textInvalid;
+  };
+
+  const clear = () => {
+    draft.value = "";
+    composerError.value = null;
+    focusComposer();
+  };
+
+  // The model's life is the screen's: start on mount, close (not leave) on unmount.
+  useEffect(() => {
+    const onVisibility = () => room.setVisible(!document.hidden);
+    const onOnline = () => room.setOnline(true);
+    const onOffline = () => room.setOnline(false);
+    // Ctrl+S and Ctrl+L, as in the Qt client, anywhere in the room: the
+    // browser's own save dialog and address-bar jump are prevented.
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+      const key = e.key.toLowerCase();
+      if (key === "s") {
+        e.preventDefault();
+        send();
+      } else if (key === "l") {
+        e.preventDefault();
+        clear();
+      }
+    };
+    document.addEventListener("visibilitychange", onVisibility);
+    window.addEventListener("online", onOnline);
+    window.addEventListener("offline", onOffline);
+    document.addEventListener("keydown", onKey);
+    room.setVisible(!document.hidden);
+    room.setOnline(navigator.onLine);
+    room.start();
+    return () => {
+      document.removeEventListener("visibilitychange", onVisibility);
+      window.removeEventListener("online", onOnline);
+      window.removeEventListener("offline", onOffline);
+      document.removeEventListener("keydown", onKey);
+      room.close();
+    };
+  }, [room]);
+
+  // The tab title: the room, and the unread count while the tab is hidden.
+  useSignalEffect(() => {
+    const label = roomLabel(roomName);
+    const unread = room.unread.value;
+    document.title = unread > 0 ? t.unreadTitle(unread, label) : t.roomTitle(label);
+  });
+
+  // quit(), /quit and Leave all end here: back to the landing page.
+  useSignalEffect(() => {
+    if (room.ended.value === "left") goHome(roomLabel(roomName));
+  });
+
+  // The name the server accepted is the one to remember.
+  useSignalEffect(() => {
+    const you = room.you.value;
+    if (you) savedName.value = you.name;
+  });
+
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(url);
+      copied.value = t.linkCopied;
+    } catch {
+      copied.value = t.copyFailed;
+      showQr.value = true;
+    }
+    window.setTimeout(() => {
+      copied.value = null;
+    }, 3000);
+  };
+
+  const nameError = room.nameError.value;
+  const needsName = !room.name.value || nameError !== null || renaming.value;
+
+  return (
+    <div class="room">
+      <header class="topbar">
+        <div class="title">
+          <a href="/" class="home" aria-label={t.appName}>
+            <Logo />
+          </a>
+          <h1 title={roomName}>{roomLabel(roomName)}</h1>
+          <ConnectionState room={room} />
+        </div>
+        <div class="actions">
+          <button
+            type="button"
+            class="only-narrow"
+            aria-expanded={showOnline.value}
+            aria-controls="online-panel"
+            onClick={() => {
+              showOnline.value = !showOnline.value;
+            }}
+          >
+            {t.showOnline(room.online.value)}
+          </button>
+          <button type="button" onClick={copy}>
+            {t.copyLink}
+          </button>
+          <button
+            type="button"
+            aria-expanded={showQr.value}
+            aria-controls="share-panel"
+            onClick={() => {
+              showQr.value = !showQr.value;
+            }}
+          >
+            {t.qrCode}
+          </button>
+          <button type="button" class="danger" onClick={() => room.leave()}>
+            {t.leave}
+          </button>
+        </div>
+      </header>
+      <p class="sr-only" role="status">
+        {copied.value ?? ""}
+      </p>
+      {copied.value && <div class="toast">{copied.value}</div>}
+      {showQr.value && (
+        <section id="share-panel" class="share" aria-label={t.qrCode}>
+          <Qr text={url} label={t.qrLabel(url)} />
+          <div class="share-text">
+            <input
+              readOnly
+              value={url}
+              aria-label={t.copyLink}
+              onFocus={(e) => e.currentTarget.select()}
+            />
+            <button
+              type="button"
+              onClick={() => {
+                showQr.value = false;
+              }}
+            >
+              {t.dismiss}
+            </button>
+          </div>
+        </section>
+      )}
+      <Banners room={room} />
+      <div class="room-body">
+        <section class="chat">
+          <MessageLog room={room} />
+          <Composer room={room} draft={draft} error={composerError} onSend={send} onClear={clear} />
+        </section>
+        <OnlineList
+          room={room}
+          open={showOnline.value}
+          onClose={() => {
+            showOnline.value = false;
+          }}
+          onRename={() => {
+            renaming.value = true;
+          }}
+          notify={notifyOn.value}
+          notifyMessage={notifyMessage.value}
+          onNotify={async (on) => {
+            notifyMessage.value = (await setNotify(on)) ? null : t.notifyDenied;
+          }}
+        />
+      </div>
+      {needsName && (
+        <NameForm
+          room={roomLabel(roomName)}
+          initial={room.name.value || savedName.value}
+          error={
+            nameError === "name_taken"
+              ? t.nameTaken
+              : nameError === "name_invalid"
+                ? t.nameInvalid
+                : null
+          }
+          onSubmit={(name) => {
+            if (room.join(name)) renaming.value = false;
+          }}
+          onCancel={
+            renaming.value && !nameError
+              ? () => {
+                  renaming.value = false;
+                }
+              : undefined
+          }
+        />
+      )}
+    </div>
+  );
+}
