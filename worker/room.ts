@@ -150,6 +150,8 @@ export class Room extends DurableObject<Env> {
     }
     // Answered by the runtime itself, so a keep-alive never wakes the room.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+    // Logged so that a wake from hibernation (sockets > 0) can be told from a cold start.
+    this.logEvent("info", "room_started", { sockets: this.conns.size, seq: this.seq });
     ctx.blockConcurrencyWhile(async () => {
       this.alarmAt = await ctx.storage.getAlarm();
       this.markOrphansAway();

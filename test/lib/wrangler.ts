@@ -77,7 +77,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     "--persist-to",
     persistDir,
     "--log-level",
-    "warn",
+    "log",
     "--show-interactive-dev-session=false",
   ];
   for (const [k, v] of Object.entries(options.vars ?? {})) args.push("--var", `${k}:${v}`);
