@@ -21,9 +21,9 @@ describe("join timeout", () => {
 
   it("does not close a connection that joined", async () => {
     const room = freshRoom();
-    const lurker = await connect(room, { ip: "198.51.100.2" });
     const alice = await join(room, "alice");
-    // The timeout has run for the lurker, opened before alice.
+    const lurker = await connect(room, { ip: "198.51.100.2" });
+    // The timeout has run for the lurker, opened after alice: alice's has too.
     expect((await lurker.closed(5000)).code).toBe(4001);
     await alice.client.expectNothing(300);
     expect(alice.client.ws.readyState).toBe(WebSocket.OPEN);
