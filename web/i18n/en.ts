@@ -39,6 +39,7 @@ export const en = {
   mentionTitle: (name: string, room: string) => `${name} mentioned you in ${room}`,
 
   // connection
+  connectionIs: (state: string) => `Connection: ${state}`,
   connected: "Connected",
   connecting: "Connecting…",
   reconnectingIn: (s: number) => `Reconnecting in ${s} s`,

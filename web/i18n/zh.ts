@@ -35,6 +35,7 @@ export const zh: Catalogue = {
   notifyDenied: "浏览器设置已禁止本站的通知。",
   mentionTitle: (name, room) => `${name} 在 ${room} 提到了你`,
 
+  connectionIs: (state) => `连接状态：${state}`,
   connected: "已连接",
   connecting: "正在连接…",
   reconnectingIn: (s) => `${s} 秒后重新连接`,

@@ -62,7 +62,7 @@ function ConnectionState({ room }: { room: Room }) {
       )}
       {/* Announced without the ticking seconds, so screen readers hear each change once. */}
       <span class="sr-only" role="status">
-        {status === "waiting" ? t.reconnectingIn(0).replace(/\d+/, "").trim() : text}
+        {t.connectionIs(status === "waiting" ? t.reconnecting : text)}
       </span>
     </div>
   );

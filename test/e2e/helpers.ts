@@ -1,0 +1,106 @@
+// Shared pieces of the browser tests: Debian's Chromium driven by
+// playwright-core, one browser context per person, and waits written as
+// "until the user sees it" (polling what is on screen, never fixed sleeps).
+import { randomBytes } from "node:crypto";
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Locator,
+  type Page,
+} from "playwright-core";
+import { expect } from "vitest";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** How long a user may wait for something to appear (generous: wrangler dev on 2 cores). */
+export const SEE_WITHIN = 30_000;
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+export interface Person {
+  context: BrowserContext;
+  page: Page;
+}
+
+export async function person(
+  browser: Browser,
+  origin: string,
+  options: {
+    locale?: string;
+    viewport?: { width: number; height: number };
+    colorScheme?: "light" | "dark";
+  } = {},
+): Promise<Person> {
+  const context = await browser.newContext({
+    baseURL: origin,
+    locale: options.locale ?? "en-US",
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    colorScheme: options.colorScheme ?? "light",
+  });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** A room name no other test uses. */
+export function freshRoom(prefix = "e2e"): string {
+  return `${prefix}-${randomBytes(4).toString("hex")}`;
+}
+
+/** Joins `room` from the landing page as `name`. */
+export async function joinFromLanding(page: Page, name: string, room: string): Promise<void> {
+  await page.goto("/");
+  await page.getByRole("textbox", { name: "Your name", exact: true }).fill(name);
+  await page.getByRole("textbox", { name: "Room", exact: true }).fill(room);
+  await page.getByRole("button", { name: "Join", exact: true }).click();
+  await seeConnected(page);
+}
+
+export const log = (page: Page) => page.getByRole("log", { name: "Messages" });
+export const online = (page: Page) => page.getByRole("list", { name: "Online users" });
+export const composer = (page: Page) => page.getByRole("textbox", { name: "Message", exact: true });
+export const button = (page: Page, name: string) => page.getByRole("button", { name, exact: true });
+
+/** The log's items (messages and system lines) whose text contains `text`. */
+export const items = (page: Page, text: string | RegExp) =>
+  log(page).getByRole("listitem").filter({ hasText: text });
+
+export async function seeConnected(page: Page): Promise<void> {
+  await page.getByText("Connected", { exact: true }).waitFor({ timeout: SEE_WITHIN });
+}
+
+/** Waits until `locator` matches exactly `n` elements. */
+export async function seeCount(locator: Locator, n: number, timeout = SEE_WITHIN): Promise<void> {
+  await expect.poll(() => locator.count(), { timeout }).toBe(n);
+}
+
+/** Waits until the text of `locator` contains `text`. */
+export async function seeText(locator: Locator, text: string | RegExp, timeout = SEE_WITHIN) {
+  await expect
+    .poll(async () => ((await locator.count()) ? locator.first().innerText() : ""), { timeout })
+    .toMatch(
+      typeof text === "string" ? new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) : text,
+    );
+}
+
+/** The names in the online list. */
+export async function onlineNames(page: Page): Promise<string[]> {
+  return online(page).locator(".name").allInnerTexts();
+}
+
+export const TIMESTAMP = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/;
