@@ -51,7 +51,10 @@ export class ConfigError extends Error {
 
 function parseLimit(name: keyof Limits, raw: string | number | undefined): number {
   if (raw === undefined || raw === "") return DEFAULT_LIMITS[name];
-  const value = typeof raw === "number" ? raw : Number(raw.trim());
+  const text = typeof raw === "string" ? raw.trim() : raw;
+  // Number("  ") is 0: a blank value is a mistake, not a zero.
+  if (text === "") throw new ConfigError(`${name} is blank: leave it unset or give a number`);
+  const value = typeof text === "number" ? text : Number(text);
   const whole = FRACTIONAL.has(name) || Number.isSafeInteger(value);
   if (!Number.isFinite(value) || !whole || value < MINIMUM[name]) {
     throw new ConfigError(

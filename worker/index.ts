@@ -64,9 +64,17 @@ app.onError((err, c) => {
   return c.text("Something went wrong on our side.", 500);
 });
 
+const ROOM_RULE =
+  "A room name has 1 to 64 letters, digits, marks, '-', '_' or '.', and does not start with '.'.";
+
 app.notFound((c) => {
-  if (c.req.path.startsWith("/api/"))
+  // An empty room segment is a room name of 0 code points, not an unknown route.
+  if (/^\/api\/rooms\/\/(?:messages|ws)$/.test(c.req.path)) {
+    return apiError(c, 400, HttpErrorCode.RoomInvalid, ROOM_RULE);
+  }
+  if (c.req.path.startsWith("/api/")) {
     return apiError(c, 404, HttpErrorCode.NotFound, "No such route.");
+  }
   return c.text("Not found", 404);
 });
 
@@ -104,12 +112,7 @@ app.post("/api/rooms", (c) => {
 const roomParam = async (c: Ctx, next: () => Promise<void>) => {
   const room = normalizeRoomName(c.req.param("room") ?? "");
   if (room === null) {
-    return apiError(
-      c,
-      400,
-      HttpErrorCode.RoomInvalid,
-      "A room name has 1 to 64 letters, digits, marks, '-', '_' or '.', and does not start with '.'.",
-    );
+    return apiError(c, 400, HttpErrorCode.RoomInvalid, ROOM_RULE);
   }
   c.set("room", room);
   await next();

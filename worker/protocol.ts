@@ -265,7 +265,9 @@ export function hasVisibleCharacter(s: string): boolean {
 /** The room a name addresses (NFC, lower case), or null when it is not a valid room name. */
 export function normalizeRoomName(raw: string): string | null {
   if (raw.length > MAX_ROOM * 4) return null;
-  const name = raw.normalize("NFC").toLowerCase();
+  // Lower-casing can undo NFC (U+038F U+0345 becomes U+03CE U+0345), so NFC again:
+  // the name of a room must be its own normal form.
+  const name = raw.normalize("NFC").toLowerCase().normalize("NFC");
   return ROOM_RE.test(name) ? name : null;
 }
 
@@ -287,7 +289,7 @@ export function normalizeUserName(raw: string): Result<string, string> {
 
 /** The form under which names are compared for uniqueness. */
 export function nameKey(name: string): string {
-  return name.normalize("NFC").toLowerCase();
+  return name.normalize("NFC").toLowerCase().normalize("NFC");
 }
 
 /** Checks a message text as sent (it is neither trimmed nor normalised). */
