@@ -92,7 +92,10 @@ export async function seeCount(locator: Locator, n: number, timeout = SEE_WITHIN
 /** Waits until the text of `locator` contains `text`. */
 export async function seeText(locator: Locator, text: string | RegExp, timeout = SEE_WITHIN) {
   await expect
-    .poll(async () => ((await locator.count()) ? locator.first().innerText() : ""), { timeout })
+    .poll(
+      async () => ((await locator.count()) ? ((await locator.first().textContent()) ?? "") : ""),
+      { timeout },
+    )
     .toMatch(
       typeof text === "string" ? new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) : text,
     );

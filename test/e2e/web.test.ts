@@ -89,7 +89,7 @@ describe("a room for two", () => {
     const atAlice = items(alice.page, "Hi Alice");
     await seeCount(atAlice, 1);
     await seeText(atAlice, TIMESTAMP);
-    expect(await atAlice.locator(".text").innerText()).toBe("Hi Alice\nsecond line");
+    expect(await atAlice.locator(".text").textContent()).toBe("Hi Alice\nsecond line");
   });
 
   it("sends with Ctrl+S and clears with Ctrl+L and the Clear button", async () => {

@@ -1,0 +1,111 @@
+// Screenshots for docs/screenshots/: the landing page and a room with a few
+// people, light and dark, desktop (1280 wide) and phone (390 wide). Only
+// with SCREENSHOTS=1 (`npm run screenshots`), since they rewrite files in
+// the repository.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DevServer, startDevServer } from "../lib/wrangler";
+import {
+  button,
+  composer,
+  freshRoom,
+  items,
+  joinFromLanding,
+  launch,
+  onlineNames,
+  person,
+  SEE_WITHIN,
+  seeCount,
+} from "./helpers";
+
+const OUT = join(import.meta.dirname, "../../docs/screenshots");
+const SIZES = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 390, height: 844 },
+} as const;
+
+describe.skipIf(!process.env.SCREENSHOTS)("screenshots", () => {
+  let server: DevServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    [server, browser] = await Promise.all([startDevServer(), launch()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  async function shoot(page: Page, name: string) {
+    for (const scheme of ["light", "dark"] as const) {
+      for (const [size, viewport] of Object.entries(SIZES)) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.setViewportSize(viewport);
+        // Let the log settle at its bottom after the resize.
+        await page.evaluate("new Promise((r) => requestAnimationFrame(() => r(null)))");
+        await page.screenshot({ path: join(OUT, `${name}-${scheme}-${size}.png`) });
+      }
+    }
+  }
+
+  it("takes the landing page", async () => {
+    const { page } = await person(browser, server.url);
+    await page.goto("/");
+    await page.getByRole("textbox", { name: "Your name" }).fill("Alice");
+    await page.getByRole("textbox", { name: "Room" }).fill("lobby");
+    await shoot(page, "landing");
+  });
+
+  it("takes a room in use", async () => {
+    const room = freshRoom("design");
+    const alice = await person(browser, server.url);
+    const bob = await person(browser, server.url);
+    const carol = await person(browser, server.url);
+    await joinFromLanding(bob.page, "Bob", room);
+    await joinFromLanding(alice.page, "Alice", room);
+    const say = async (p: Page, text: string) => {
+      await composer(p).fill(text);
+      await composer(p).press("Enter");
+      await seeCount(items(alice.page, text.split("\n")[0] ?? text), 1);
+    };
+    await say(bob.page, "Morning! Is the new build up yet?");
+    await say(alice.page, "Yes, since ten minutes.\nRelease notes: https://example.com/notes");
+    await joinFromLanding(carol.page, "Carol", room);
+    await say(carol.page, "Works here too.");
+    await say(bob.page, "Great, thanks Alice. I'll tell the others.");
+    await expect
+      .poll(() => onlineNames(alice.page), { timeout: SEE_WITHIN })
+      .toEqual(["Bob", "Alice", "Carol"]);
+    // Bob is writing something (typing notices go out at most every 2 s, so keep typing).
+    const typing = alice.page.getByText("Bob is typing…");
+    await expect
+      .poll(
+        async () => {
+          await composer(bob.page).pressSequentially(".");
+          return typing.isVisible();
+        },
+        { timeout: SEE_WITHIN, interval: 250 },
+      )
+      .toBe(true);
+    await composer(alice.page).fill("See you at the standup");
+    await shoot(alice.page, "room");
+
+    // The phone's folded online list and the share panel with its QR code.
+    await alice.page.setViewportSize(SIZES.phone);
+    await alice.page.emulateMedia({ colorScheme: "light" });
+    await alice.page.getByRole("button", { name: /^Online \(\d+\)$/ }).click();
+    await alice.page.screenshot({ path: join(OUT, "room-online-light-phone.png") });
+    await alice.page.getByRole("button", { name: "Hide list" }).click();
+    await button(alice.page, "QR code").click();
+    await alice.page
+      .getByRole("img", { name: /^QR code of / })
+      .locator("path")
+      .waitFor();
+    await alice.page.setViewportSize(SIZES.desktop);
+    await alice.page.screenshot({ path: join(OUT, "room-share-light-desktop.png") });
+  });
+});
