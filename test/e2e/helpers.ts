@@ -2,6 +2,8 @@
 // playwright-core, one browser context per person, and waits written as
 // "until the user sees it" (polling what is on screen, never fixed sleeps).
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import {
   type Browser,
   type BrowserContext,
@@ -17,6 +19,9 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SEE_WITHIN = 30_000;
 
 export async function launch(): Promise<Browser> {
+  // wrangler dev serves dist/ as it is: testing a stale or missing page tests nothing.
+  if (!existsSync(join(import.meta.dirname, "../../dist/index.html")))
+    throw new Error("dist/ has no page: run `npm run build` before `npm run test:e2e`");
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -60,6 +60,17 @@ describe.skipIf(!process.env.SCREENSHOTS)("screenshots", () => {
     await shoot(page, "landing");
   });
 
+  it("takes the Chinese landing page", async () => {
+    const { page } = await person(browser, server.url, { locale: "zh-CN" });
+    await page.goto("/");
+    await page.getByRole("textbox", { name: "你的名字" }).fill("小王");
+    await page.getByRole("textbox", { name: "房间" }).fill("大厅");
+    await page.screenshot({ path: join(OUT, "landing-zh-light-desktop.png") });
+    await page.setViewportSize(SIZES.phone);
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.screenshot({ path: join(OUT, "landing-zh-dark-phone.png") });
+  });
+
   it("takes a room in use", async () => {
     const room = freshRoom("design");
     const alice = await person(browser, server.url);

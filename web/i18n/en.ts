@@ -29,6 +29,8 @@ export const en = {
   linkCopied: "Link copied.",
   copyFailed: "Could not copy. Select the link below and copy it.",
   qrCode: "QR code",
+  share: "Share this room",
+  close: "Close",
   qrLabel: (url: string) => `QR code of ${url}`,
   leave: "Leave",
   changeName: "Change name",

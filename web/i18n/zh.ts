@@ -26,6 +26,8 @@ export const zh: Catalogue = {
   linkCopied: "链接已复制。",
   copyFailed: "无法复制。请选中下面的链接手动复制。",
   qrCode: "二维码",
+  share: "分享这个房间",
+  close: "关闭",
   qrLabel: (url) => `${url} 的二维码`,
   leave: "离开",
   changeName: "改名",

@@ -43,9 +43,7 @@ export function Composer(props: {
         props.onSend();
       }}
     >
-      <p class="typing" aria-live="polite">
-        {typing}
-      </p>
+      <p class="typing">{typing}</p>
       <label for="composer-box" class="sr-only">
         {t.message}
       </label>

@@ -2,6 +2,7 @@
 // name and Join, or "New private room", which asks the server for a room
 // nobody can guess and opens it.
 import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
 import type { NewRoom } from "../../worker/protocol";
 import { normalizeRoomName, normalizeUserName } from "../../worker/protocol";
 import { lang, openRoom, rememberName, savedName, t } from "../app";
@@ -14,6 +15,10 @@ export function Landing({ leftRoom, badRoom }: { leftRoom?: string; badRoom?: st
   const roomError = useSignal<string | null>(badRoom ? t.roomInvalid : null);
   const busy = useSignal(false);
   const createError = useSignal<string | null>(null);
+
+  useEffect(() => {
+    document.title = t.appName;
+  }, []);
 
   /** Checks the name; remembers it when it is good. */
   const takeName = (): boolean => {

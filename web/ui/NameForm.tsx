@@ -18,16 +18,17 @@ export function NameForm(props: {
     input.current?.select();
   }, [props.error]);
   return (
-    <div class="name-card-wrap">
+    <div class="name-card-wrap" role="dialog" aria-modal="true" aria-labelledby="name-card-title">
       <form
         class="card name-card"
+        aria-labelledby="name-card-title"
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
           props.onSubmit(name.value);
         }}
       >
-        <h2>{t.joinRoomTitle(props.room)}</h2>
+        <h2 id="name-card-title">{t.joinRoomTitle(props.room)}</h2>
         <div class="field">
           <label for="room-name">{t.yourName}</label>
           <input

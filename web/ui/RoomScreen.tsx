@@ -273,9 +273,10 @@ export function RoomScreen({ room: roomName }: { room: string }) {
       </p>
       {copied.value && <div class="toast">{copied.value}</div>}
       {showQr.value && (
-        <section id="share-panel" class="share" aria-label={t.qrCode}>
+        <section id="share-panel" class="share" aria-labelledby="share-title">
           <Qr text={url} label={t.qrLabel(url)} />
           <div class="share-text">
+            <h2 id="share-title">{t.share}</h2>
             <input
               readOnly
               value={url}
@@ -288,7 +289,7 @@ export function RoomScreen({ room: roomName }: { room: string }) {
                 showQr.value = false;
               }}
             >
-              {t.dismiss}
+              {t.close}
             </button>
           </div>
         </section>
