@@ -179,6 +179,16 @@ describe("a private room", () => {
     await composer(dave.page).fill("found it");
     await composer(dave.page).press("Enter");
     await seeCount(items(carol.page, "found it"), 1);
+
+    // Dave changes his name: the room sees him leave and come back as David.
+    await button(dave.page, "Change name").click();
+    await dave.page.getByRole("textbox", { name: "Your name" }).fill("David");
+    await button(dave.page, "Join").click();
+    await expect
+      .poll(() => onlineNames(carol.page), { timeout: SEE_WITHIN })
+      .toEqual(["Carol", "David"]);
+    await seeCount(items(carol.page, "David joined"), 1);
+    await seeText(dave.page.getByRole("listitem").filter({ hasText: "David" }).last(), "(you)");
   });
 
   it("asks for another name when the name is taken", async () => {
