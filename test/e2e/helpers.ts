@@ -40,6 +40,8 @@ export async function launch(): Promise<Browser> {
 export interface Person {
   context: BrowserContext;
   page: Page;
+  /** Console errors of the page (CSP violations show up here). */
+  errors: string[];
 }
 
 export async function person(
@@ -59,7 +61,12 @@ export async function person(
   });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });
   const page = await context.newPage();
-  return { context, page };
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  return { context, page, errors };
 }
 
 /** A room name no other test uses. */

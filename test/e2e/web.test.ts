@@ -212,6 +212,13 @@ describe("a private room", () => {
   });
 });
 
+it("broke no rule of the page's Content Security Policy, and threw nothing", () => {
+  const problems = people
+    .flatMap((p) => p.errors)
+    .filter((e) => /Content Security Policy|Uncaught|TypeError|ReferenceError/i.test(e));
+  expect(problems).toEqual([]);
+});
+
 describe("the Chinese interface", () => {
   it("speaks Chinese with ?lang=zh", async () => {
     const wang = await newPerson();
