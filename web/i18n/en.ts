@@ -21,7 +21,6 @@ export const en = {
     "A room name has 1 to 64 letters, digits, - _ or . and starts with a letter or digit.",
   joinRoomTitle: (room: string) => `Join ${room}`,
   privateRoom: "Private room",
-  language: "Language",
   youLeft: (room: string) => `You left ${room}.`,
 
   // header
@@ -80,7 +79,6 @@ export const en = {
 
   // online list
   onlineUsers: "Online users",
-  onlineCount: (n: number) => `Online (${n})`,
   youMarker: "(you)",
   reconnecting: "reconnecting",
   joinedAt: (time: string) => `joined ${time}`,

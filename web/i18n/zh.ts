@@ -19,7 +19,6 @@ export const zh: Catalogue = {
   roomInvalid: "房间名为 1 到 64 个字母、数字、- _ 或 .，以字母或数字开头。",
   joinRoomTitle: (room) => `加入 ${room}`,
   privateRoom: "私密房间",
-  language: "语言",
   youLeft: (room) => `你已离开 ${room}。`,
 
   copyLink: "复制链接",
@@ -74,7 +73,6 @@ export const zh: Catalogue = {
   typingMany: "好几个人正在输入…",
 
   onlineUsers: "在线用户",
-  onlineCount: (n) => `在线（${n}）`,
   youMarker: "（你）",
   reconnecting: "正在重连",
   joinedAt: (time) => `${time} 加入`,

@@ -6,7 +6,7 @@ const NAMES: Record<Lang, string> = { en: "English", zh: "中文" };
 
 export function LangSwitch({ current }: { current: Lang }) {
   return (
-    <nav class="langs" aria-label="Language / 语言">
+    <nav class="langs" aria-label="Language · 语言">
       {(Object.keys(NAMES) as Lang[]).map((l) =>
         l === current ? (
           <span key={l} aria-current="true" lang={l === "zh" ? "zh-CN" : "en"}>

@@ -4,7 +4,7 @@
 // the online list.
 import { useSignal, useSignalEffect } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
-import { isPrivateRoomName, type Message } from "../../worker/protocol";
+import { DEFAULT_LIMITS, isPrivateRoomName, type Message } from "../../worker/protocol";
 import { goHome, notifyOn, roomUrl, savedName, setNotify, t } from "../app";
 import { type Room, RoomModel } from "../chat/room";
 import { browserDeps } from "../platform";
@@ -146,7 +146,7 @@ export function RoomScreen({ room: roomName }: { room: string }) {
     }
     composerError.value =
       result.reason === "too_long"
-        ? t.tooLong(4000)
+        ? t.tooLong(DEFAULT_LIMITS.MAX_TEXT)
         : result.reason === "too_big"
           ? t.tooBig
           : result.reason === "rate_limited"
