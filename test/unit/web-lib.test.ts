@@ -2,6 +2,7 @@
 // the reconnect backoff.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { catalogue, pickLang } from "../../web/i18n";
 import { backoffDelay } from "../../web/lib/backoff";
 import { base64url, newMessageId } from "../../web/lib/ids";
 import { linkify, safeHref } from "../../web/lib/linkify";
@@ -101,5 +102,28 @@ describe("backoff", () => {
     expect(backoffDelay(10, () => 0.999999, opts)).toBe(14999);
     expect(backoffDelay(100, () => 0.999999, opts)).toBe(14999);
     expect(backoffDelay(5, () => 0, opts)).toBe(0);
+  });
+});
+
+describe("languages", () => {
+  it("picks ?lang first, then the browser's languages, then English", () => {
+    expect(pickLang("zh", ["en-US"])).toBe("zh");
+    expect(pickLang("en", ["zh-CN"])).toBe("en");
+    expect(pickLang(null, ["zh-TW", "en"])).toBe("zh");
+    expect(pickLang("fr", ["de-DE", "en-GB"])).toBe("en");
+    expect(pickLang(null, ["ja"])).toBe("en");
+  });
+
+  it("has the same keys in every catalogue, and no empty string", () => {
+    const shape = (o: object): string[] =>
+      Object.entries(o).flatMap(([k, v]) =>
+        typeof v === "object" ? shape(v).map((s) => `${k}.${s}`) : [k],
+      );
+    expect(shape(catalogue("zh")).sort()).toEqual(shape(catalogue("en")).sort());
+    for (const lang of ["en", "zh"] as const) {
+      for (const [k, v] of Object.entries(catalogue(lang))) {
+        if (typeof v === "string") expect(v, `${lang}.${k}`).not.toBe("");
+      }
+    }
   });
 });
