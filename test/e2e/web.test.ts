@@ -212,6 +212,35 @@ describe("a private room", () => {
   });
 });
 
+describe("the tab title", () => {
+  it("counts unread messages while the tab is hidden, not joins and leaves", async () => {
+    const room = freshRoom();
+    const frank = await newPerson();
+    const grace = await newPerson();
+    await joinFromLanding(frank.page, "Frank", room);
+    expect(await frank.page.title()).toBe(`#${room} · roomchat`);
+    // Headless Chromium keeps every tab visible: hide this one the way the
+    // browser would tell the page.
+    await frank.page.evaluate(`
+      Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
+      document.dispatchEvent(new Event("visibilitychange"));
+    `);
+    await joinFromLanding(grace.page, "Grace", room);
+    await seeCount(items(frank.page, "Grace joined"), 1);
+    for (const text of ["one", "two"]) {
+      await composer(grace.page).fill(text);
+      await composer(grace.page).press("Enter");
+      await seeCount(items(frank.page, text), 1);
+    }
+    expect(await frank.page.title()).toBe(`(2) #${room} · roomchat`);
+    await frank.page.evaluate(`
+      Object.defineProperty(document, "hidden", { configurable: true, get: () => false });
+      document.dispatchEvent(new Event("visibilitychange"));
+    `);
+    await expect.poll(() => frank.page.title()).toBe(`#${room} · roomchat`);
+  });
+});
+
 it("broke no rule of the page's Content Security Policy, and threw nothing", () => {
   const problems = people
     .flatMap((p) => p.errors)
