@@ -287,7 +287,7 @@ describe("reconnecting", () => {
     room.setOnline(false);
     world.last().serverClose(1006);
     expect(room.status.value).toBe("offline");
-    world.clock.advance(60_000);
+    world.clock.advance(9_000);
     expect(world.sockets).toHaveLength(1);
     room.setOnline(true);
     expect(world.sockets).toHaveLength(2);
@@ -295,6 +295,20 @@ describe("reconnecting", () => {
     expect(room.status.value).toBe("waiting");
     room.setVisible(true);
     expect(world.sockets).toHaveLength(3);
+  });
+
+  it("still tries now and then while the browser says it is offline", () => {
+    const world = fakeWorld();
+    const room = joined(world, welcome(user("Alice")), { backoff: { baseMs: 100, capMs: 5_000 } });
+    room.setOnline(false);
+    world.last().serverClose(1006);
+    expect(room.status.value).toBe("offline");
+    world.clock.advance(5_000);
+    expect(world.sockets).toHaveLength(2);
+    expect(room.status.value).toBe("connecting");
+    world.last().open();
+    world.last().receive(welcome(user("Alice")));
+    expect(room.status.value).toBe("connected");
   });
 
   it("pings every 25 s and reconnects when no pong comes within 10 s", () => {

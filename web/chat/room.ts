@@ -395,6 +395,12 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions) => {
     retryTimer = null;
     if (!browserOnline) {
       status.value = "offline";
+      // `online` will wake it; but navigator.onLine only knows about network
+      // interfaces and can be wrong, so try now and then anyway.
+      retryTimer = deps.setTimeout(() => {
+        retryTimer = null;
+        connect();
+      }, backoff.capMs);
       return;
     }
     const delay = backoffDelay(attempt++, deps.random, backoff);
@@ -773,11 +779,7 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions) => {
     setOnline(isOnline: boolean) {
       browserOnline = isOnline;
       if (isOnline) wake();
-      else if (status.value === "waiting") {
-        clear(retryTimer);
-        retryTimer = null;
-        status.value = "offline";
-      }
+      else if (status.value === "waiting") scheduleReconnect();
     },
 
     setVisible(isVisible: boolean) {
