@@ -212,6 +212,29 @@ describe("a private room", () => {
   });
 });
 
+describe("the keyboard", () => {
+  it("is enough to join a room and talk, with focus visible", async () => {
+    const kim = await newPerson();
+    const room = freshRoom();
+    await kim.page.goto("/");
+    await kim.page.keyboard.type("Kim");
+    await kim.page.keyboard.press("Tab");
+    await kim.page.keyboard.type(room);
+    await kim.page.keyboard.press("Enter");
+    await seeConnected(kim.page);
+    await kim.page.keyboard.type("hello from the keyboard");
+    await kim.page.keyboard.press("Enter");
+    await seeText(items(kim.page, "hello from the keyboard"), "Sent");
+    // Tab on to the buttons: each shows where the focus is.
+    await kim.page.keyboard.press("Tab");
+    expect(await kim.page.evaluate("document.activeElement.textContent")).toBe("Clear");
+    expect(await kim.page.evaluate("document.activeElement.matches(':focus-visible')")).toBe(true);
+    expect(await kim.page.evaluate("getComputedStyle(document.activeElement).outlineStyle")).toBe(
+      "solid",
+    );
+  });
+});
+
 describe("the tab title", () => {
   it("counts unread messages while the tab is hidden, not joins and leaves", async () => {
     const room = freshRoom();

@@ -18,7 +18,9 @@ export function Landing({ leftRoom, badRoom }: { leftRoom?: string; badRoom?: st
 
   useEffect(() => {
     document.title = t.appName;
-  }, []);
+    // Start where there is something to type: the name, or the room when the name is known.
+    document.getElementById(name.value ? "room" : "name")?.focus();
+  }, [name]);
 
   /** Checks the name; remembers it when it is good. */
   const takeName = (): boolean => {

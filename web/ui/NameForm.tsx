@@ -9,7 +9,7 @@ export function NameForm(props: {
   initial: string;
   error: string | null;
   onSubmit: (name: string) => void;
-  onCancel?: () => void;
+  onCancel: () => void;
 }) {
   const name = useSignal(props.initial);
   const input = useRef<HTMLInputElement>(null);
@@ -23,6 +23,9 @@ export function NameForm(props: {
         class="card name-card"
         aria-labelledby="name-card-title"
         noValidate
+        onKeyDown={(e) => {
+          if (e.key === "Escape") props.onCancel();
+        }}
         onSubmit={(e) => {
           e.preventDefault();
           props.onSubmit(name.value);
@@ -50,11 +53,9 @@ export function NameForm(props: {
           )}
         </div>
         <div class="row-end">
-          {props.onCancel && (
-            <button type="button" onClick={props.onCancel}>
-              {t.cancel}
-            </button>
-          )}
+          <button type="button" onClick={props.onCancel}>
+            {t.cancel}
+          </button>
           <button type="submit" class="primary">
             {t.join}
           </button>

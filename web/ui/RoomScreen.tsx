@@ -168,6 +168,12 @@ export function RoomScreen({ room: roomName }: { room: string }) {
     // Ctrl+S and Ctrl+L, as in the Qt client, anywhere in the room: the
     // browser's own save dialog and address-bar jump are prevented.
     const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") {
+        // Escape folds what is open over the room.
+        showQr.value = false;
+        showOnline.value = false;
+        return;
+      }
       if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
       const key = e.key.toLowerCase();
       if (key === "s") {
@@ -206,6 +212,13 @@ export function RoomScreen({ room: roomName }: { room: string }) {
     if (room.ended.value === "left") goHome(roomLabel(roomName));
   });
 
+  // Once in the room, the keyboard goes to the composer (unless the user is already elsewhere).
+  useSignalEffect(() => {
+    if (!room.you.value) return;
+    const active = document.activeElement;
+    if (!active || active === document.body) focusComposer();
+  });
+
   // The name the server accepted is the one to remember.
   useSignalEffect(() => {
     const you = room.you.value;
@@ -230,91 +243,100 @@ export function RoomScreen({ room: roomName }: { room: string }) {
 
   return (
     <div class="room">
-      <header class="topbar">
-        <div class="title">
-          <a href="/" class="home" aria-label={t.appName}>
-            <Logo />
-          </a>
-          <h1 title={roomName}>{roomLabel(roomName)}</h1>
-          <ConnectionState room={room} />
-        </div>
-        <div class="actions">
-          <button
-            type="button"
-            class="only-narrow"
-            aria-expanded={showOnline.value}
-            aria-controls="online-panel"
-            onClick={() => {
-              showOnline.value = !showOnline.value;
-            }}
-          >
-            {t.showOnline(room.online.value)}
-          </button>
-          <button type="button" onClick={copy}>
-            {t.copyLink}
-          </button>
-          <button
-            type="button"
-            aria-expanded={showQr.value}
-            aria-controls="share-panel"
-            onClick={() => {
-              showQr.value = !showQr.value;
-            }}
-          >
-            {t.qrCode}
-          </button>
-          <button type="button" class="danger" onClick={() => room.leave()}>
-            {t.leave}
-          </button>
-        </div>
-      </header>
-      <p class="sr-only" role="status">
-        {copied.value ?? ""}
-      </p>
-      {copied.value && <div class="toast">{copied.value}</div>}
-      {showQr.value && (
-        <section id="share-panel" class="share" aria-labelledby="share-title">
-          <Qr text={url} label={t.qrLabel(url)} />
-          <div class="share-text">
-            <h2 id="share-title">{t.share}</h2>
-            <input
-              readOnly
-              value={url}
-              aria-label={t.copyLink}
-              onFocus={(e) => e.currentTarget.select()}
-            />
+      {/* Behind the name dialog, the room is inert: the keyboard stays in the dialog. */}
+      <div class="room-main" inert={needsName}>
+        <header class="topbar">
+          <div class="title">
+            <a href="/" class="home" aria-label={t.appName}>
+              <Logo />
+            </a>
+            <h1 title={roomName}>{roomLabel(roomName)}</h1>
+            <ConnectionState room={room} />
+          </div>
+          <div class="actions">
             <button
               type="button"
+              class="only-narrow"
+              aria-expanded={showOnline.value}
+              aria-controls="online-panel"
               onClick={() => {
-                showQr.value = false;
+                showOnline.value = !showOnline.value;
               }}
             >
-              {t.close}
+              {t.showOnline(room.online.value)}
+            </button>
+            <button type="button" onClick={copy}>
+              {t.copyLink}
+            </button>
+            <button
+              type="button"
+              aria-expanded={showQr.value}
+              aria-controls="share-panel"
+              onClick={() => {
+                showQr.value = !showQr.value;
+              }}
+            >
+              {t.qrCode}
+            </button>
+            <button type="button" class="danger" onClick={() => room.leave()}>
+              {t.leave}
             </button>
           </div>
-        </section>
-      )}
-      <Banners room={room} />
-      <div class="room-body">
-        <section class="chat">
-          <MessageLog room={room} />
-          <Composer room={room} draft={draft} error={composerError} onSend={send} onClear={clear} />
-        </section>
-        <OnlineList
-          room={room}
-          open={showOnline.value}
-          onClose={() => {
-            showOnline.value = false;
-          }}
-          onRename={() => {
-            renaming.value = true;
-          }}
-          notify={notifyOn.value}
-          notifyMessage={notifyMessage.value}
-          onNotify={async (on) => {
-            notifyMessage.value = (await setNotify(on)) ? null : t.notifyDenied;
-          }}
-        />
+        </header>
+        <p class="sr-only" role="status">
+          {copied.value ?? ""}
+        </p>
+        {copied.value && <div class="toast">{copied.value}</div>}
+        {showQr.value && (
+          <section id="share-panel" class="share" aria-labelledby="share-title">
+            <Qr text={url} label={t.qrLabel(url)} />
+            <div class="share-text">
+              <h2 id="share-title">{t.share}</h2>
+              <input
+                readOnly
+                value={url}
+                aria-label={t.copyLink}
+                onFocus={(e) => e.currentTarget.select()}
+              />
+              <button
+                type="button"
+                onClick={() => {
+                  showQr.value = false;
+                }}
+              >
+                {t.close}
+              </button>
+            </div>
+          </section>
+        )}
+        <Banners room={room} />
+        <div class="room-body">
+          <section class="chat">
+            <MessageLog room={room} />
+            <Composer
+              room={room}
+              draft={draft}
+              error={composerError}
+              onSend={send}
+              onClear={clear}
+            />
+          </section>
+          <OnlineList
+            room={room}
+            open={showOnline.value}
+            onClose={() => {
+              showOnline.value = false;
+            }}
+            onRename={() => {
+              renaming.value = true;
+            }}
+            notify={notifyOn.value}
+            notifyMessage={notifyMessage.value}
+            onNotify={async (on) => {
+              notifyMessage.value = (await setNotify(on)) ? null : t.notifyDenied;
+            }}
+          />
+        </div>
       </div>
       {needsName && (
         <NameForm
@@ -330,13 +352,12 @@ export function RoomScreen({ room: roomName }: { room: string }) {
           onSubmit={(name) => {
             if (room.join(name)) renaming.value = false;
           }}
-          onCancel={
-            renaming.value && !nameError
-              ? () => {
-                  renaming.value = false;
-                }
-              : undefined
-          }
+          onCancel={() => {
+            // Cancelling a change of name keeps the room; cancelling a first
+            // join goes back (unmounting closes the socket, which joined nothing).
+            if (renaming.value && !nameError) renaming.value = false;
+            else goHome();
+          }}
         />
       )}
     </div>
