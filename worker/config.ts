@@ -6,6 +6,7 @@ import { DEFAULT_LIMITS } from "./protocol";
 
 export interface Env {
   ROOM: DurableObjectNamespace<import("./room").Room>;
+  LIMITER: DurableObjectNamespace<import("./limiter").AddressLimiter>;
   ASSETS: Fetcher;
   ALLOWED_ORIGINS?: string;
   MAX_TEXT?: string | number;

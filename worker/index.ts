@@ -5,6 +5,7 @@
 // the WebSocket upgrade is forwarded as a request.
 import { type Context, Hono } from "hono";
 import { type Config, configOf, type Env } from "./config";
+import { addressHash } from "./limiter";
 import { errorFields, log } from "./log";
 import {
   type HttpError,
@@ -17,6 +18,7 @@ import {
 import { ADDR_HEADER, PLACE_HEADER, ROOM_HEADER } from "./room";
 import { privateRoomName } from "./util";
 
+export { AddressLimiter } from "./limiter";
 export { Room } from "./room";
 
 type App = { Bindings: Env; Variables: { room: string } };
@@ -181,11 +183,11 @@ app.get("/api/rooms/:room/ws", roomParam, async (c) => {
       "WebSockets from this origin are not allowed.",
     );
   }
-  // The address goes to the room, which keeps only a keyed hash of it. The
+  // The room gets a keyed hash of the address, never the address. The
   // headers are set here, whatever the client sent under the same names.
   const headers = new Headers(c.req.raw.headers);
-  headers.set(ROOM_HEADER, c.get("room"));
-  headers.set(ADDR_HEADER, c.req.header("CF-Connecting-IP") ?? "unknown");
+  headers.set(ROOM_HEADER, encodeURIComponent(c.get("room")));
+  headers.set(ADDR_HEADER, await addressHash(c.env, c.req.header("CF-Connecting-IP") ?? "unknown"));
   const place = placeOf(c.req.raw);
   if (place) headers.set(PLACE_HEADER, encodeURIComponent(place));
   else headers.delete(PLACE_HEADER);

@@ -49,6 +49,7 @@ import { hex, randomId } from "./util";
 
 /** Headers by which the worker hands the upgrade's context to the room. */
 export const ROOM_HEADER = "X-Roomchat-Room";
+/** The address's keyed hash (64 hex) from the worker: the room never sees the address. */
 export const ADDR_HEADER = "X-Roomchat-Addr";
 export const PLACE_HEADER = "X-Roomchat-Place";
 
@@ -59,8 +60,10 @@ export const PLACE_HEADER = "X-Roomchat-Place";
 interface Conn {
   /** Connection id, random. */
   c: string;
-  /** Keyed hash of the address (32 hex): the per-address cap counts it. */
+  /** The room's keyed hash of the address (32 hex): the per-address cap counts it. */
   a: string;
+  /** The deployment's keyed hash of the address (64 hex): its limiter's name. */
+  l: string;
   /** The user-visible tag: the first 8 hex of `a`. */
   t: string;
   /** Coarse place, when the platform knows it. */
@@ -120,6 +123,18 @@ const toUser = (r: SessionRow): User => {
   return user;
 };
 
+/** This room's share of an address's tokens (worker/limiter.ts), in memory. */
+interface AddressLease {
+  tokens: number;
+  /** When the limiter said its next token would be there, after it granted none. */
+  retryAt: number;
+  fetching: boolean;
+  /** A send was refused for want of tokens since the last top-up. */
+  wanted: boolean;
+  /** No answer from the limiter yet: sends pass, and the debt is paid from the first grant. */
+  provisional: boolean;
+}
+
 /** Prune the ids table of expired entries once every this many messages. */
 const ID_SWEEP_EVERY = 256;
 
@@ -135,6 +150,13 @@ export class Room extends DurableObject<Env> {
   /** When the alarm is set for, as far as this instance knows. */
   private alarmAt: number | null = null;
   private hmacKey: Promise<CryptoKey> | undefined;
+  /**
+   * Per address (by limiter name), the tokens this room may spend. Lost when
+   * the object hibernates; an address with no lease is let through while a
+   * new one is fetched, and the grant pays for what passed (the limit fails
+   * open, never shut).
+   */
+  private readonly leases = new Map<string, AddressLease>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -204,8 +226,9 @@ export class Room extends DurableObject<Env> {
   }
 
   private async upgrade(request: Request): Promise<Response> {
-    this.nameRoom(request.headers.get(ROOM_HEADER) ?? "");
-    const addrKey = await this.addressKey(request.headers.get(ADDR_HEADER) ?? "unknown");
+    this.nameRoom(decodeURIComponent(request.headers.get(ROOM_HEADER) ?? ""));
+    const limiterName = request.headers.get(ADDR_HEADER) ?? "unknown";
+    const addrKey = await this.addressKey(limiterName);
     const addrTag = `a:${addrKey}`;
     if (this.ctx.getWebSockets(addrTag).length >= this.config.MAX_CONN_PER_IP) {
       this.logEvent("info", "refused", {
@@ -222,10 +245,19 @@ export class Room extends DurableObject<Env> {
         { status: 429 },
       );
     }
+    // The first lease is fetched before the socket opens, so that the first
+    // sends find tokens; this is the one place where the room may wait.
+    if (!this.leases.has(limiterName)) await this.topUpLease(limiterName);
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     const now = Date.now();
-    const conn: Conn = { c: randomId(12), a: addrKey, t: addrKey.slice(0, 8), o: now };
+    const conn: Conn = {
+      c: randomId(12),
+      a: addrKey,
+      l: limiterName,
+      t: addrKey.slice(0, 8),
+      o: now,
+    };
     const place = request.headers.get(PLACE_HEADER);
     if (place) conn.f = decodeURIComponent(place);
     this.ctx.acceptWebSocket(server, [addrTag]);
@@ -498,6 +530,21 @@ export class Room extends DurableObject<Env> {
     }
 
     const now = Date.now();
+    const lease = this.leases.get(conn.l);
+    if (lease && lease.tokens < 1 && !lease.provisional) {
+      lease.wanted = true;
+      this.topUpLease(conn.l);
+      this.refuse(ws, conn, {
+        code: ErrorCode.RateLimited,
+        message: "Too many messages from your address; wait a moment.",
+        id: frame.id,
+        retryAfterMs: Math.max(
+          lease.retryAt - now,
+          Math.ceil(1000 / this.config.ADDR_RATE_PER_SEC),
+        ),
+      });
+      return;
+    }
     const bucket: Bucket = conn.b
       ? { tokens: conn.b[0], at: conn.b[1] }
       : fullBucket(this.config.RATE_BURST, now);
@@ -533,6 +580,59 @@ export class Room extends DurableObject<Env> {
     this.seq = message.seq;
     this.prune(now);
     this.broadcast({ type: "message", ...message });
+    if (lease) lease.tokens -= 1;
+    this.topUpLease(conn.l);
+  }
+
+  /**
+   * The size of a lease: large enough that one session's burst never waits
+   * for a top-up (two bursts), small enough that a few rooms share the
+   * address's burst (a quarter of it), never more than the burst itself.
+   */
+  private get leaseSize(): number {
+    const { ADDR_RATE_BURST: addr, RATE_BURST: session } = this.config;
+    return Math.min(addr, Math.max(Math.ceil(addr / 4), 2 * session));
+  }
+
+  /**
+   * Tops up this room's lease for an address when it is below half, in the
+   * background. When the limiter grants nothing and sends were refused, it
+   * tries again when the limiter says a token will be there.
+   */
+  private topUpLease(name: string): Promise<void> {
+    let lease = this.leases.get(name);
+    if (!lease) {
+      lease = { tokens: 0, retryAt: 0, fetching: false, wanted: false, provisional: true };
+      this.leases.set(name, lease);
+    } else if (lease.fetching || lease.tokens >= this.leaseSize / 2) {
+      return Promise.resolve();
+    }
+    const state = lease;
+    state.fetching = true;
+    const run = async () => {
+      try {
+        for (;;) {
+          // A provisional lease may be in debt: the grant pays it back first.
+          const want = this.leaseSize - Math.floor(state.tokens);
+          const answer = await this.env.LIMITER.getByName(name).lease(want);
+          state.tokens += answer.granted;
+          state.provisional = false;
+          state.retryAt = answer.granted > 0 ? 0 : Date.now() + answer.retryAfterMs;
+          if (answer.granted > 0 || !state.wanted) break;
+          state.wanted = false;
+          await new Promise((r) => setTimeout(r, answer.retryAfterMs));
+        }
+      } catch (err) {
+        // Fail open: without a lease the address is let through until one arrives.
+        this.leases.delete(name);
+        this.logEvent("warn", "limiter_failed", errorFields(err));
+      } finally {
+        state.fetching = false;
+      }
+    };
+    const done = run();
+    this.ctx.waitUntil(done);
+    return done;
   }
 
   private typing(ws: WebSocket, conn: Conn): void {
@@ -565,7 +665,7 @@ export class Room extends DurableObject<Env> {
     let conn = this.conns.get(ws);
     if (!conn) {
       // A socket that closed before this instance listed it still carries its attachment.
-      conn = (ws.deserializeAttachment() as Conn | null) ?? { c: "", a: "", t: "", o: 0 };
+      conn = (ws.deserializeAttachment() as Conn | null) ?? { c: "", a: "", l: "", t: "", o: 0 };
     }
     return conn;
   }

@@ -5,7 +5,11 @@
 import { describe, expect, it } from "vitest";
 import { checkHistory, type History, type SendRecord, type StoredMessage } from "../lib/checker";
 
-const msg = (seq: number, id = `id-${seq}`, text = `text ${seq}`): StoredMessage => ({ seq, id, text });
+const msg = (seq: number, id = `id-${seq}`, text = `text ${seq}`): StoredMessage => ({
+  seq,
+  id,
+  text,
+});
 const sent = (seq: number, sender = "a", at = seq): SendRecord => ({
   id: `id-${seq}`,
   sender,
@@ -68,13 +72,20 @@ describe("checkHistory", () => {
     h.stored = [msg(1), msg(2), msg(4)];
     h.sends = h.sends.filter((s) => s.id !== "id-3");
     h.views = [];
-    expect(checkHistory(h).errors.join("\n")).toContain("hole or disorder in storage: seq 2 then 4");
+    expect(checkHistory(h).errors.join("\n")).toContain(
+      "hole or disorder in storage: seq 2 then 4",
+    );
   });
 
   it("catches a refused message that was stored", () => {
     const h = good();
-    h.sends[3] = { ...(h.sends[3] as SendRecord), outcome: { kind: "refused", code: "rate_limited" } };
-    expect(checkHistory(h).errors.join("\n")).toContain("refused id id-4 (rate_limited) was stored");
+    h.sends[3] = {
+      ...(h.sends[3] as SendRecord),
+      outcome: { kind: "refused", code: "rate_limited" },
+    };
+    expect(checkHistory(h).errors.join("\n")).toContain(
+      "refused id id-4 (rate_limited) was stored",
+    );
   });
 
   it("allows an unknown outcome stored once or not at all", () => {
@@ -112,12 +123,16 @@ describe("checkHistory", () => {
     expect(checkHistory(h).ok).toBe(true);
     h.stored = [msg(3)];
     h.views = [];
-    expect(checkHistory(h).errors.join("\n")).toContain("storage ends at seq 3 but the room's seq is 4");
+    expect(checkHistory(h).errors.join("\n")).toContain(
+      "storage ends at seq 3 but the room's seq is 4",
+    );
   });
 
   it("catches a message stored with another seq than the one confirmed", () => {
     const h = good();
     h.sends[0] = { ...(h.sends[0] as SendRecord), outcome: { kind: "confirmed", seq: 2 } };
-    expect(checkHistory(h).errors.join("\n")).toContain("confirmed id id-1 at seq 2 is stored at seq 1");
+    expect(checkHistory(h).errors.join("\n")).toContain(
+      "confirmed id id-1 at seq 2 is stored at seq 1",
+    );
   });
 });

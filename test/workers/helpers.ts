@@ -21,6 +21,12 @@ export function newId(): string {
 
 export const BASE = "https://chat.test";
 
+/** A random address in 198.18.0.0/15, the block reserved for benchmarks and tests. */
+export function randomAddress(): string {
+  const [a, b, c] = crypto.getRandomValues(new Uint8Array(3));
+  return `198.${18 + ((a as number) & 1)}.${b}.${c}`;
+}
+
 export interface ConnectOptions {
   /** The client's address, as the platform reports it in CF-Connecting-IP. */
   ip?: string;
@@ -61,7 +67,10 @@ export async function upgrade(room: string, options: ConnectOptions = {}): Promi
 
 /** Opens a WebSocket to a room; fails unless the upgrade succeeds. */
 export async function connect(room: string, options: ConnectOptions = {}): Promise<Client> {
-  const res = await upgrade(room, { ip: "203.0.113.7", ...options });
+  // Each connection comes from its own address unless the test says otherwise,
+  // so that the per-address limits (connections, messages) bind only the
+  // tests that are about them.
+  const res = await upgrade(room, { ip: randomAddress(), ...options });
   if (res.status !== 101 || !res.webSocket) {
     throw new Error(`upgrade failed: ${res.status} ${await res.text()}`);
   }

@@ -1,0 +1,84 @@
+// The per-address rate limit across rooms and sessions (ADDR_RATE_BURST,
+// ADDR_RATE_PER_SEC): one small Durable Object per keyed hash of an address,
+// never the address itself.
+//
+// A room must not await anything between accepting a `send` and storing it,
+// so it never asks this object while it handles a frame. Instead each room
+// holds a small lease of tokens per address, taken from this object ahead of
+// time (when the connection opens, and again in the background when the
+// lease runs low), and spends it synchronously. A flood spread over many
+// rooms and sessions drains the one bucket here, and every room's lease with
+// it.
+//
+// The same class, under the fixed name "keyring", keeps the random key of
+// that hash, so that the key is made once per deployment without a secret to
+// configure.
+import { DurableObject } from "cloudflare:workers";
+import { configOf, type Env } from "./config";
+import { type Bucket, fullBucket } from "./ratelimit";
+import { hex } from "./util";
+
+export const KEYRING = "keyring";
+
+export interface Lease {
+  granted: number;
+  retryAfterMs: number;
+}
+
+export class AddressLimiter extends DurableObject<Env> {
+  /**
+   * In memory only: the object is evicted only after it has been idle for
+   * seconds, by which time the bucket would have refilled anyway.
+   */
+  private bucket: Bucket | undefined;
+
+  /**
+   * Grants up to `want` tokens from this address's bucket. When it grants
+   * none, it says when the next token will be there.
+   */
+  lease(want: number): Lease {
+    const { ADDR_RATE_BURST: burst, ADDR_RATE_PER_SEC: perSec } = configOf(this.env);
+    const now = Date.now();
+    const b = this.bucket ?? fullBucket(burst, now);
+    const tokens = Math.min(burst, b.tokens + (Math.max(0, now - b.at) * perSec) / 1000);
+    const granted = Math.max(0, Math.min(Math.floor(want), Math.floor(tokens)));
+    this.bucket = { tokens: tokens - granted, at: now };
+    return {
+      granted,
+      retryAfterMs: granted > 0 ? 0 : Math.max(1, Math.ceil(((1 - tokens) * 1000) / perSec)),
+    };
+  }
+
+  /** The keyring's one job: a random 256-bit key, made once and kept. */
+  async key(): Promise<string> {
+    const stored = await this.ctx.storage.get<string>("key");
+    if (stored) return stored;
+    const key = hex(crypto.getRandomValues(new Uint8Array(32)));
+    await this.ctx.storage.put("key", key);
+    return key;
+  }
+}
+
+let hmacKey: Promise<CryptoKey> | undefined;
+
+/**
+ * HMAC-SHA-256 of an address under the deployment's key, as 64 hex: the name
+ * of its limiter, and what the worker hands to a room instead of the address.
+ */
+export async function addressHash(env: Env, addr: string): Promise<string> {
+  hmacKey ??= env.LIMITER.getByName(KEYRING)
+    .key()
+    .then((k) => {
+      const raw = new Uint8Array(32);
+      for (let i = 0; i < 32; i++) raw[i] = Number.parseInt(k.slice(i * 2, i * 2 + 2), 16);
+      return crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, [
+        "sign",
+      ]);
+    })
+    .catch((err) => {
+      hmacKey = undefined; // try again on the next request
+      throw err;
+    });
+  const mac = await crypto.subtle.sign("HMAC", await hmacKey, new TextEncoder().encode(addr));
+  return hex(new Uint8Array(mac));
+}
