@@ -212,16 +212,27 @@ describe("a private room", () => {
   });
 });
 
+/** Waits until the focus is in the textbox labelled `label`. */
+async function seeFocused(page: Person["page"], label: string) {
+  await expect
+    .poll(() => page.evaluate("document.activeElement?.labels?.[0]?.textContent ?? ''"), {
+      timeout: SEE_WITHIN,
+    })
+    .toBe(label);
+}
+
 describe("the keyboard", () => {
   it("is enough to join a room and talk, with focus visible", async () => {
     const kim = await newPerson();
     const room = freshRoom();
     await kim.page.goto("/");
+    await seeFocused(kim.page, "Your name");
     await kim.page.keyboard.type("Kim");
     await kim.page.keyboard.press("Tab");
     await kim.page.keyboard.type(room);
     await kim.page.keyboard.press("Enter");
     await seeConnected(kim.page);
+    await seeFocused(kim.page, "Message");
     await kim.page.keyboard.type("hello from the keyboard");
     await kim.page.keyboard.press("Enter");
     await seeText(items(kim.page, "hello from the keyboard"), "Sent");
