@@ -46,7 +46,7 @@ describe("a long history", () => {
     await server?.dispose();
   });
 
-  it("loads older messages when scrolled to the top", async () => {
+  it("loads older messages when scrolled to the top, and offers a jump to new ones", async () => {
     const room = freshRoom("history");
     // 120 messages from a protocol client: more than the welcome's 50.
     const seeder = await openClient(server.wsUrl(room));
@@ -80,6 +80,22 @@ describe("a long history", () => {
     await page.getByText("This is the beginning of the room.").waitFor();
     const all = await log(page).locator(".msg .text").allTextContents();
     expect(all).toEqual(Array.from({ length: 120 }, (_, i) => `old #${i + 1}`));
+
+    // Scrolled up, a new message does not pull the reader down: a button offers the jump.
+    const writer = await openClient(server.wsUrl(room));
+    writer.send({ type: "join", name: "Writer" });
+    await writer.next("welcome");
+    writer.send({ type: "send", id: "fresh-message-000001", text: "fresh news" });
+    await writer.next("message");
+    const jump = page.getByRole("button", { name: "New messages ↓" });
+    await jump.waitFor({ timeout: SEE_WITHIN });
+    expect(await texts(page, "old #1").isVisible()).toBe(true);
+    await jump.click();
+    await expect.poll(() => jump.count()).toBe(0);
+    const box = await log(page).boundingBox();
+    const fresh = await texts(page, "fresh news").boundingBox();
+    expect(box && fresh && fresh.y + fresh.height <= box.y + box.height + 1).toBe(true);
+    writer.close();
   });
 });
 
