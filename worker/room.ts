@@ -229,6 +229,10 @@ export class Room extends DurableObject<Env> {
     this.nameRoom(decodeURIComponent(request.headers.get(ROOM_HEADER) ?? ""));
     const limiterName = request.headers.get(ADDR_HEADER) ?? "unknown";
     const addrKey = await this.addressKey(limiterName);
+    // The first lease is fetched before the socket opens, so that the first
+    // sends find tokens; this is the one place where the room may wait.
+    if (!this.leases.has(limiterName)) await this.topUpLease(limiterName);
+    // Counted after the last await, so that concurrent upgrades cannot all pass.
     const addrTag = `a:${addrKey}`;
     if (this.ctx.getWebSockets(addrTag).length >= this.config.MAX_CONN_PER_IP) {
       this.logEvent("info", "refused", {
@@ -245,9 +249,6 @@ export class Room extends DurableObject<Env> {
         { status: 429 },
       );
     }
-    // The first lease is fetched before the socket opens, so that the first
-    // sends find tokens; this is the one place where the room may wait.
-    if (!this.leases.has(limiterName)) await this.topUpLease(limiterName);
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     const now = Date.now();
