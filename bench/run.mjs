@@ -8,16 +8,16 @@
 // It reports; it does not judge: it exits 0 whenever the benchmark ran, pass
 // or fail, and non-zero only when something crashed. Everything stays on
 // 127.0.0.1. docs/performance.md explains the method and reads the results.
-import { execSync, spawn } from "node:child_process";
+import { execSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { captureOutput, startDevServer, waitHealthy } from "./lib/dev.mjs";
 import { catchUp, fanOut, idle, joinStorm, saturation, settle } from "./lib/load.mjs";
-import { groupProcesses, loadAverage } from "./lib/proc.mjs";
+import { loadAverage } from "./lib/proc.mjs";
 import { sizes } from "./lib/sizes.mjs";
 import { round } from "./lib/stats.mjs";
+import { startBaseline, startWorker, VARS } from "./lib/targets.mjs";
 
 /** @typedef {import("./lib/load.mjs").Target} Target */
 
@@ -28,22 +28,17 @@ const say = (/** @type {string} */ line) => console.error(`[bench] ${line}`);
 /** Load is "high" above this 1-minute load average on this 2-core machine. */
 const LOADED = 1.5;
 
-// The limits that would otherwise throttle the load: every client comes from
-// 127.0.0.1, so the per-address limits would see one person. HISTORY_LIMIT
-// stays at its default, so pruning is part of what is measured.
-const VARS = {
-  RATE_BURST: 1_000_000,
-  RATE_PER_SEC: 1_000_000,
-  ADDR_RATE_BURST: 1_000_000_000,
-  ADDR_RATE_PER_SEC: 1_000_000_000,
-  MAX_CONN_PER_IP: 100_000,
-  MAX_USERS: 100_000,
-};
-
 const PLAN = quick
   ? {
-      fanOut: { clients: 10, senders: 2, rate: 50, warmupMs: 500, durationMs: 2000 },
-      saturation: { clients: 20, senders: 4, rates: [50, 200, 800], stepMs: 1000, p99LimitMs: 250 },
+      fanOut: { clients: 10, senders: 2, rate: 50, warmupMs: 1000, durationMs: 2000 },
+      saturation: {
+        clients: 20,
+        senders: 4,
+        rates: [50, 200, 800],
+        warmupMs: 1000,
+        stepMs: 1000,
+        p99LimitMs: 250,
+      },
       idle: { clients: 50, idleMs: 0 },
       joinStorm: { clients: 50 },
       catchUp: { history: 250, joins: 5, pages: 10 },
@@ -54,6 +49,7 @@ const PLAN = quick
         clients: 100,
         senders: 10,
         rates: [50, 100, 150, 200, 300, 400, 600, 800, 1200, 1600, 2400],
+        warmupMs: 3000,
         stepMs: 5000,
         p99LimitMs: 250,
       },
@@ -61,69 +57,6 @@ const PLAN = quick
       joinStorm: { clients: 500 },
       catchUp: { history: 400, joins: 50, pages: 200 },
     };
-
-/** @returns {Promise<Target & {dispose: () => Promise<void>, processes: () => object[]}>} */
-async function startBaseline() {
-  const child = spawn(process.execPath, [join(root, "bench/baseline/server.mjs"), "--port", "0"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output = captureOutput(child);
-  const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`baseline did not start:\n${output()}`)),
-      10_000,
-    );
-    child.stdout?.on("data", () => {
-      const m = /listening (\d+)/.exec(output());
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once("exit", () => reject(new Error(`baseline exited:\n${output()}`)));
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitHealthy(url, child, output, 10_000);
-  const pid = /** @type {number} */ (child.pid);
-  return {
-    name: "baseline",
-    url,
-    wsUrl: (room) => `ws://127.0.0.1:${port}/api/rooms/${encodeURIComponent(room)}/ws`,
-    pids: () => [pid],
-    runtimePids: () => [pid],
-    processes: () => [{ pid, comm: "node", role: "baseline" }],
-    dispose: async () => {
-      child.kill("SIGTERM");
-      await new Promise((r) => (child.exitCode === null ? child.once("exit", r) : r(undefined)));
-    },
-  };
-}
-
-/** @returns {Promise<Target & {dispose: () => Promise<void>, processes: () => object[]}>} */
-async function startWorker() {
-  const dev = await startDevServer({ vars: VARS, cwd: root });
-  // wrangler dev runs two workerd: the one on the public port is its proxy
-  // (it exists only in development), the other runs the worker and the rooms.
-  const isProxy = (/** @type {string} */ args) => args.includes(`entry=127.0.0.1:${dev.port}`);
-  const procs = () => groupProcesses(dev.pgid);
-  return {
-    name: "worker",
-    url: dev.url,
-    wsUrl: dev.wsUrl,
-    pids: () => procs().map((p) => p.pid),
-    runtimePids: () =>
-      procs()
-        .filter((p) => p.comm === "workerd" && !isProxy(p.args))
-        .map((p) => p.pid),
-    processes: () =>
-      procs().map((p) => ({
-        pid: p.pid,
-        comm: p.comm,
-        role: p.comm !== "workerd" ? "tooling" : isProxy(p.args) ? "dev proxy" : "runtime",
-      })),
-    dispose: dev.dispose,
-  };
-}
 
 /**
  * Runs one scenario against both targets, baseline first.
@@ -203,6 +136,11 @@ function rows(r) {
     A.worker.cpuUsPerDelivery,
     "<= 4x",
     cR !== null && cR <= 4,
+  );
+  row(
+    "A net CPU us/delivery (- idle)",
+    A.baseline.netCpuUsPerDelivery,
+    A.worker.netCpuUsPerDelivery,
   );
   row(
     "A runtime CPU us/delivery",

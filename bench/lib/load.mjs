@@ -278,6 +278,7 @@ export async function runPhase(target, clients, senders, rate, durationMs, drain
     sendRate: round((planned / sendMs) * 1000),
     deliveries: received,
     deliveriesPerSec: round((received / windowMs) * 1000),
+    windowMs: round(windowMs),
     latencyMs: summary(latencies),
     lost,
     duplicated,
@@ -300,8 +301,27 @@ export async function runPhase(target, clients, senders, rate, durationMs, drain
 export async function fanOut(target, o) {
   const clients = await openRoom(target, `bench-a-${runTag}`, o.clients);
   try {
+    // What the server burns doing nothing (wrangler's tooling polls, timers
+    // tick), so that the reader can tell it from the cost of the messages.
+    await settle(target, 5000);
+    const idleSnap = cpuSnapshot(target.pids());
+    await sleep(2000);
+    const idleCpuShare = cpuSince(idleSnap) / 2000;
     await runPhase(target, clients, clients.slice(0, o.senders), o.rate, o.warmupMs, 2000);
-    return await runPhase(target, clients, clients.slice(0, o.senders), o.rate, o.durationMs, 5000);
+    const r = await runPhase(
+      target,
+      clients,
+      clients.slice(0, o.senders),
+      o.rate,
+      o.durationMs,
+      5000,
+    );
+    const net = r.serverCpuMs - idleCpuShare * r.windowMs;
+    return {
+      ...r,
+      idleCpuShare: round(idleCpuShare),
+      netCpuUsPerDelivery: r.deliveries ? round((Math.max(0, net) * 1000) / r.deliveries) : null,
+    };
   } finally {
     await closeAll(clients);
   }
@@ -311,7 +331,7 @@ export async function fanOut(target, o) {
  * B: the rate raised step by step until p99 passes `p99LimitMs` or anything
  * is lost; the highest step held.
  * @param {Target} target
- * @param {{clients: number, senders: number, rates: number[], stepMs: number, p99LimitMs: number}} o
+ * @param {{clients: number, senders: number, rates: number[], warmupMs: number, stepMs: number, p99LimitMs: number}} o
  */
 export async function saturation(target, o) {
   const clients = await openRoom(target, `bench-b-${runTag}`, o.clients);
@@ -321,6 +341,16 @@ export async function saturation(target, o) {
   let held = null;
   let stoppedBy = "last step";
   try {
+    // A warm-up at the first rate, not counted: the first frames after the
+    // joins pay for compiling the hot paths, in both servers.
+    await runPhase(
+      target,
+      clients,
+      clients.slice(0, o.senders),
+      o.rates[0] ?? 50,
+      o.warmupMs,
+      2000,
+    );
     for (const rate of o.rates) {
       const step = await runPhase(
         target,

@@ -1,0 +1,87 @@
+// The two servers the benchmark compares, behind one interface (Target):
+// the worker under `wrangler dev` (limits raised out of the way with --var)
+// and the minimal Node broadcast server of bench/baseline/server.mjs.
+import { spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { captureOutput, startDevServer, waitHealthy } from "./dev.mjs";
+import { groupProcesses } from "./proc.mjs";
+
+/** @typedef {import("./load.mjs").Target & {dispose: () => Promise<void>, processes: () => object[]}} Server */
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+// The limits that would otherwise throttle the load: every client comes from
+// 127.0.0.1, so the per-address limits would see one person. HISTORY_LIMIT
+// stays at its default, so pruning is part of what is measured.
+export const VARS = {
+  RATE_BURST: 1_000_000,
+  RATE_PER_SEC: 1_000_000,
+  ADDR_RATE_BURST: 1_000_000_000,
+  ADDR_RATE_PER_SEC: 1_000_000_000,
+  MAX_CONN_PER_IP: 100_000,
+  MAX_USERS: 100_000,
+};
+
+/** @returns {Promise<Server>} */
+export async function startBaseline() {
+  const child = spawn(process.execPath, [join(root, "bench/baseline/server.mjs"), "--port", "0"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output = captureOutput(child);
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`baseline did not start:\n${output()}`)),
+      10_000,
+    );
+    child.stdout?.on("data", () => {
+      const m = /listening (\d+)/.exec(output());
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.once("exit", () => reject(new Error(`baseline exited:\n${output()}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(url, child, output, 10_000);
+  const pid = /** @type {number} */ (child.pid);
+  return {
+    name: "baseline",
+    url,
+    wsUrl: (room) => `ws://127.0.0.1:${port}/api/rooms/${encodeURIComponent(room)}/ws`,
+    pids: () => [pid],
+    runtimePids: () => [pid],
+    processes: () => [{ pid, comm: "node", role: "baseline" }],
+    dispose: async () => {
+      child.kill("SIGTERM");
+      await new Promise((r) => (child.exitCode === null ? child.once("exit", r) : r(undefined)));
+    },
+  };
+}
+
+/** @returns {Promise<Server>} */
+export async function startWorker() {
+  const dev = await startDevServer({ vars: VARS, cwd: root });
+  // wrangler dev runs two workerd: the one on the public port is its proxy
+  // (it exists only in development), the other runs the worker and the rooms.
+  const isProxy = (/** @type {string} */ args) => args.includes(`entry=127.0.0.1:${dev.port}`);
+  const procs = () => groupProcesses(dev.pgid);
+  return {
+    name: "worker",
+    url: dev.url,
+    wsUrl: dev.wsUrl,
+    pids: () => procs().map((p) => p.pid),
+    runtimePids: () =>
+      procs()
+        .filter((p) => p.comm === "workerd" && !isProxy(p.args))
+        .map((p) => p.pid),
+    processes: () =>
+      procs().map((p) => ({
+        pid: p.pid,
+        comm: p.comm,
+        role: p.comm !== "workerd" ? "tooling" : isProxy(p.args) ? "dev proxy" : "runtime",
+      })),
+    dispose: dev.dispose,
+  };
+}
