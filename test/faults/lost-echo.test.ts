@@ -82,9 +82,11 @@ async function lostEcho(
   if (opts.echoOnly) {
     // Written again, and the room answered the repeated id with the stored message.
     expect(writer.stats.resends).toBeGreaterThanOrEqual(1);
+    expect(writer.stats.repeatAnswers).toBe(1);
   } else {
     // The welcome's catch-up (since = the last seq seen) carried it.
     expect(last.messages.map((m) => m.id)).toContain(id);
+    expect(writer.stats.confirmedByCatchUp).toBe(1);
   }
   observer.close();
   writer.close();

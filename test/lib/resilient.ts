@@ -63,6 +63,13 @@ export interface ResilientStats {
   freshSessions: number;
   /** Send frames written again after a reconnect (a send already written once). */
   resends: number;
+  /**
+   * Sends that had reached the room although their echo never came: confirmed
+   * by the room's answer to the repeated id (its stored message, seq at or
+   * below the welcome's), or found in a welcome's catch-up or a history page.
+   */
+  repeatAnswers: number;
+  confirmedByCatchUp: number;
   /** Sends made while no welcomed connection was there (queued, sent after the next welcome). */
   queuedOffline: number;
   /** Messages dropped because their seq was already shown. */
@@ -115,6 +122,8 @@ export class ResilientClient {
     resumed: 0,
     freshSessions: 0,
     resends: 0,
+    repeatAnswers: 0,
+    confirmedByCatchUp: 0,
     queuedOffline: 0,
     dropped: 0,
     gaps: 0,
@@ -146,6 +155,8 @@ export class ResilientClient {
   /** Number of the current connection; a frame or close of an older one is ignored. */
   private connNo = 0;
   private welcomed = false;
+  /** The room's seq in the current connection's welcome. */
+  private welcomeSeq = 0;
   private hadWelcome = false;
   private attempt = 0;
   private stopped = false;
@@ -403,8 +414,10 @@ export class ResilientClient {
         return;
       case "message": {
         const own = this.pending.find((p) => p.record.id === f.id);
-        if (own) this.confirm(own, f.seq);
-        else if (f.seq < this.maxSeq && !this.shown.has(f.seq)) this.stats.outOfOrder += 1;
+        if (own) {
+          if (own.writtenOn !== 0 && f.seq <= this.welcomeSeq) this.stats.repeatAnswers += 1;
+          this.confirm(own, f.seq);
+        } else if (f.seq < this.maxSeq && !this.shown.has(f.seq)) this.stats.outOfOrder += 1;
         this.show(f);
         return;
       }
@@ -426,6 +439,7 @@ export class ResilientClient {
       else this.stats.freshSessions += 1;
     }
     this.welcomed = true;
+    this.welcomeSeq = w.seq;
     this.attempt = 0;
     this.token = w.token;
     this.userId = w.you.id;
@@ -486,7 +500,10 @@ export class ResilientClient {
   private showAndConfirm(m: Message): void {
     if (!this.options.echoOnly) {
       const own = this.pending.find((p) => p.record.id === m.id);
-      if (own) this.confirm(own, m.seq);
+      if (own) {
+        this.stats.confirmedByCatchUp += 1;
+        this.confirm(own, m.seq);
+      }
     }
     this.show(m);
   }

@@ -1,0 +1,227 @@
+// The soak (`npm run soak`, minutes, not in CI): 200 resilient clients in a
+// few rooms of one `wrangler dev` send for SOAK_SECONDS (default 180) while
+// a few percent of the connections are cut at random (ws.terminate(), as a
+// network failure). Then every client settles its sends and catches up, and
+// the history checker must pass for every room. Meanwhile the server's memory
+// (the RSS of the workerd processes among the descendants of the
+// `wrangler dev` process) is sampled every few seconds, to show that it stays
+// flat. It prints a summary; docs/reliability.md quotes the figures of a run.
+//
+// Every other cut follows a send at once, so that some sends are in flight
+// when their connection dies.
+//
+// Knobs: SOAK_SECONDS, SOAK_CLIENTS (200), SOAK_ROOMS (4), SOAK_CUT_PERCENT
+// (2, per round of SOAK_CUT_EVERY_MS = 2000).
+import { readdirSync, readFileSync } from "node:fs";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { checkRoom, ResilientClient, type RoomCheck, roomInfo } from "../lib/resilient";
+import { type DevServer, startDevServer } from "../lib/wrangler";
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const SECONDS = env("SOAK_SECONDS", 180);
+const CLIENTS = env("SOAK_CLIENTS", 200);
+const ROOMS = env("SOAK_ROOMS", 4);
+const CUT_PERCENT = env("SOAK_CUT_PERCENT", 2);
+const CUT_EVERY_MS = env("SOAK_CUT_EVERY_MS", 2000);
+const SAMPLE_EVERY_MS = 5000;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+// -----------------------------------------------------------------------------
+// The server's memory, from /proc
+
+interface Proc {
+  pid: number;
+  ppid: number;
+  comm: string;
+}
+
+function processes(): Proc[] {
+  const out: Proc[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // The command name is in parentheses and may hold spaces: the fields follow the last ')'.
+      const close = stat.lastIndexOf(")");
+      const comm = stat.slice(stat.indexOf("(") + 1, close);
+      const ppid = Number(stat.slice(close + 2).split(" ")[1]);
+      out.push({ pid: Number(entry), ppid, comm });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** RSS in bytes of every workerd process descending from `root`, and how many there are. */
+function workerdRss(root: number): { bytes: number; processes: number } {
+  const all = processes();
+  const children = new Map<number, Proc[]>();
+  for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  let bytes = 0;
+  let count = 0;
+  const stack = [...(children.get(root) ?? [])];
+  while (stack.length > 0) {
+    const p = stack.pop() as Proc;
+    stack.push(...(children.get(p.pid) ?? []));
+    if (!p.comm.startsWith("workerd")) continue;
+    try {
+      const status = readFileSync(`/proc/${p.pid}/status`, "utf8");
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      bytes += kb * 1024;
+      count += 1;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return { bytes, processes: count };
+}
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+// -----------------------------------------------------------------------------
+
+let server: DevServer;
+beforeAll(async () => {
+  server = await startDevServer({
+    vars: {
+      // Unthrottled and unpruned: every confirmed send is compared with storage.
+      RATE_BURST: 100_000,
+      RATE_PER_SEC: 100_000,
+      ADDR_RATE_BURST: 1_000_000,
+      ADDR_RATE_PER_SEC: 1_000_000,
+      MAX_CONN_PER_IP: 10_000,
+      HISTORY_LIMIT: 1_000_000,
+    },
+  });
+});
+afterAll(async () => {
+  await server?.dispose();
+});
+
+it(`${CLIENTS} clients in ${ROOMS} rooms for ${SECONDS} s with cut connections lose nothing`, async () => {
+  const rooms = Array.from({ length: ROOMS }, (_, i) => `soak-${i}`);
+  const clients = Array.from(
+    { length: CLIENTS },
+    (_, i) =>
+      new ResilientClient({
+        base: server.url,
+        room: rooms[i % ROOMS] as string,
+        name: `s${i}`,
+        maxAttempts: 100,
+      }),
+  );
+  // Joined in batches, so that 200 upgrades do not all land in one instant.
+  for (let i = 0; i < clients.length; i += 20) {
+    await Promise.all(clients.slice(i, i + 20).map((c) => c.start()));
+  }
+
+  const root = server.pid() as number;
+  const samples: { t: number; bytes: number; processes: number }[] = [];
+  const t0 = Date.now();
+  const sample = () =>
+    samples.push({ t: Math.round((Date.now() - t0) / 1000), ...workerdRss(root) });
+  sample();
+  const sampler = setInterval(sample, SAMPLE_EVERY_MS);
+
+  let running = true;
+  // Each client sends every 1–4 s on its own clock: about CLIENTS / 2.5 messages a second.
+  const loops = clients.map(async (c, i) => {
+    let n = 0;
+    await sleep(Math.random() * 4000);
+    while (running) {
+      c.send(`${c.options.name} #${n++} ${"·".repeat(i % 40)}`);
+      await sleep(1000 + Math.random() * 3000);
+    }
+  });
+  let cutRounds = 0;
+  let cutMidSend = 0;
+  const cutter = (async () => {
+    while (running) {
+      await sleep(CUT_EVERY_MS);
+      if (!running) break;
+      cutRounds += 1;
+      const live = clients.filter((c) => c.connected);
+      const n = Math.max(1, Math.round((clients.length * CUT_PERCENT) / 100));
+      for (let k = 0; k < n && live.length > 0; k++) {
+        const [victim] = live.splice(Math.floor(Math.random() * live.length), 1);
+        if (!victim) break;
+        // Every other cut lands right behind a send, which may or may not have
+        // reached the room: the case where only a resend with the same id is safe.
+        if (k % 2 === 1) {
+          victim.send(`${victim.options.name} cut mid-send`);
+          cutMidSend += 1;
+        }
+        victim.cut();
+      }
+    }
+  })();
+
+  await sleep(SECONDS * 1000);
+  running = false;
+  await Promise.all([...loops, cutter]);
+
+  const checks: Record<string, RoomCheck> = {};
+  for (const room of rooms) {
+    checks[room] = await checkRoom(
+      server.url,
+      room,
+      clients.filter((c) => c.options.room === room),
+      600_000,
+    );
+  }
+  sample();
+  clearInterval(sampler);
+
+  const sum = (f: (c: ResilientClient) => number) => clients.reduce((n, c) => n + f(c), 0);
+  const peak = samples.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  const summary = {
+    clients: CLIENTS,
+    rooms: ROOMS,
+    seconds: SECONDS,
+    sends: sum((c) => c.sends().length),
+    stored: Object.values(checks).reduce((n, c) => n + c.verdict.counts.stored, 0),
+    confirmed: Object.values(checks).reduce((n, c) => n + c.verdict.counts.confirmed, 0),
+    refused: Object.values(checks).reduce((n, c) => n + c.verdict.counts.refused, 0),
+    unknown: Object.values(checks).reduce((n, c) => n + c.verdict.counts.unknown, 0),
+    cutRounds,
+    cuts: sum((c) => c.stats.cuts),
+    cutMidSend,
+    connects: sum((c) => c.stats.connects),
+    resumed: sum((c) => c.stats.resumed),
+    freshSessions: sum((c) => c.stats.freshSessions),
+    resends: sum((c) => c.stats.resends),
+    repeatAnswers: sum((c) => c.stats.repeatAnswers),
+    confirmedByCatchUp: sum((c) => c.stats.confirmedByCatchUp),
+    queuedOffline: sum((c) => c.stats.queuedOffline),
+    gaps: sum((c) => c.stats.gaps),
+    pages: sum((c) => c.stats.pages),
+    dropped: sum((c) => c.stats.dropped),
+    outOfOrder: sum((c) => c.stats.outOfOrder),
+    closes: clients.reduce<Record<string, number>>((acc, c) => {
+      for (const [code, n] of Object.entries(c.stats.closes)) acc[code] = (acc[code] ?? 0) + n;
+      return acc;
+    }, {}),
+    errors: Object.fromEntries(
+      Object.entries(checks).map(([r, c]) => [r, c.verdict.errors.length]),
+    ),
+    workerd: {
+      processes: samples[0]?.processes,
+      startMB: mb(samples[0]?.bytes ?? 0),
+      peakMB: mb(peak.bytes),
+      peakAtS: peak.t,
+      endMB: mb(samples.at(-1)?.bytes ?? 0),
+      samples: samples.length,
+      everyMs: SAMPLE_EVERY_MS,
+    },
+    online: await Promise.all(rooms.map(async (r) => (await roomInfo(server.url, r)).online)),
+  };
+  console.log(`SOAK SUMMARY ${JSON.stringify(summary, null, 2)}`);
+  console.log(`SOAK MEMORY (s: MB) ${samples.map((s) => `${s.t}:${mb(s.bytes)}`).join(" ")}`);
+
+  for (const room of rooms) expect(checks[room]?.verdict.errors, room).toEqual([]);
+  expect(summary.unknown).toBe(0);
+  expect(summary.outOfOrder).toBe(0);
+  for (const c of clients) c.close();
+});
