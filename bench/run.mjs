@@ -39,7 +39,7 @@ const PLAN = quick
         stepMs: 1000,
         p99LimitMs: 250,
       },
-      idle: { clients: 50, idleMs: 0 },
+      idle: { clients: 100, idleMs: 0 },
       joinStorm: { clients: 50 },
       catchUp: { history: 250, joins: 5, pages: 10 },
     }

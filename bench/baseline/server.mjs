@@ -12,7 +12,8 @@
 // compared too), no validation beyond JSON, no rate limits, no sessions that
 // outlive a connection, no hibernation.
 //
-// Usage: node bench/baseline/server.mjs [--port N]; prints `listening <port>`.
+// Usage: node [--expose-gc] bench/baseline/server.mjs [--port N]; prints
+// `listening <port>`. With --expose-gc, POST /__gc runs a full collection.
 
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
@@ -114,6 +115,11 @@ const server = createServer((req, res) => {
   res.setHeader("Content-Type", "application/json");
   if (url.pathname === "/api/health") {
     res.end('{"ok":true}');
+  } else if (url.pathname === "/__gc" && req.method === "POST") {
+    // For the idle-memory scenario: a collection before each reading, so that
+    // garbage of earlier scenarios is not counted (or freed) as connections.
+    globalThis.gc?.();
+    res.end("{}");
   } else if (page?.[1] && req.method === "GET") {
     const room = roomOf(decodeURIComponent(page[1]).toLowerCase());
     const before = Number(url.searchParams.get("before") ?? room.seq + 1);

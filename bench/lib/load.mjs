@@ -20,6 +20,7 @@ import { round, sleep, summary } from "./stats.mjs";
  * @property {(room: string) => string} wsUrl
  * @property {() => number[]} pids every process of the server
  * @property {() => number[]} runtimePids the process(es) that run the room (memory is read there)
+ * @property {() => Promise<void>} [gc] a full garbage collection, where the server offers one
  */
 
 /**
@@ -390,16 +391,23 @@ export async function saturation(target, o) {
  */
 export async function idle(target, o) {
   const sum = (/** @type {number[]} */ pids) => pids.reduce((s, p) => s + rssKiB(p), 0);
+  // A small room first, so that code and tables the first connections need
+  // once per process are not counted per connection.
+  await closeAll(await openRoom(target, `bench-c0-${runTag}`, 20));
+  await settle(target, 5000);
+  await target.gc?.();
   const runtimeBefore = sum(target.runtimePids());
   const allBefore = sum(target.pids());
   const clients = await openRoom(target, `bench-c-${runTag}`, o.clients, 50);
   try {
     await settle(target, 5000);
+    await target.gc?.();
     const runtimeJoined = sum(target.runtimePids());
     const allJoined = sum(target.pids());
     let runtimeIdle = null;
     if (o.idleMs > 0) {
       await sleep(o.idleMs);
+      await target.gc?.();
       runtimeIdle = sum(target.runtimePids());
     }
     const per = (/** @type {number} */ kib) => round(kib / o.clients);

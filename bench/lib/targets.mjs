@@ -25,9 +25,13 @@ export const VARS = {
 
 /** @returns {Promise<Server>} */
 export async function startBaseline() {
-  const child = spawn(process.execPath, [join(root, "bench/baseline/server.mjs"), "--port", "0"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--expose-gc", join(root, "bench/baseline/server.mjs"), "--port", "0"],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const output = captureOutput(child);
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(
@@ -51,6 +55,9 @@ export async function startBaseline() {
     url,
     wsUrl: (room) => `ws://127.0.0.1:${port}/api/rooms/${encodeURIComponent(room)}/ws`,
     pids: () => [pid],
+    gc: async () => {
+      await fetch(`${url}/__gc`, { method: "POST", signal: AbortSignal.timeout(10_000) });
+    },
     runtimePids: () => [pid],
     processes: () => [{ pid, comm: "node", role: "baseline" }],
     dispose: async () => {
@@ -60,9 +67,12 @@ export async function startBaseline() {
   };
 }
 
-/** @returns {Promise<Server>} */
-export async function startWorker() {
-  const dev = await startDevServer({ vars: VARS, cwd: root });
+/**
+ * @param {string} [dir] the project to run: another checkout or a patched copy, to compare
+ * @returns {Promise<Server>}
+ */
+export async function startWorker(dir = root) {
+  const dev = await startDevServer({ vars: VARS, cwd: dir });
   // wrangler dev runs two workerd: the one on the public port is its proxy
   // (it exists only in development), the other runs the worker and the rooms.
   const isProxy = (/** @type {string} */ args) => args.includes(`entry=127.0.0.1:${dev.port}`);
