@@ -5,7 +5,8 @@
 // the history checker must pass for every room. Meanwhile the server's memory
 // (the RSS of the workerd processes among the descendants of the
 // `wrangler dev` process) is sampled every few seconds, to show that it stays
-// flat. It prints a summary; docs/reliability.md quotes the figures of a run.
+// flat, and once more after an idle spell (the rooms hibernate) and after
+// every client has gone. It prints a summary; docs/reliability.md quotes the figures of a run.
 //
 // Every other cut follows a send at once, so that some sends are in flight
 // when their connection dies.
@@ -24,6 +25,8 @@ const ROOMS = env("SOAK_ROOMS", 4);
 const CUT_PERCENT = env("SOAK_CUT_PERCENT", 2);
 const CUT_EVERY_MS = env("SOAK_CUT_EVERY_MS", 2000);
 const SAMPLE_EVERY_MS = 5000;
+/** After the load: idle with every client connected (the rooms hibernate), then all closed. */
+const IDLE_SECONDS = env("SOAK_IDLE_SECONDS", 30);
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -54,13 +57,14 @@ function processes(): Proc[] {
   return out;
 }
 
-/** RSS in bytes of every workerd process descending from `root`, and how many there are. */
-function workerdRss(root: number): { bytes: number; processes: number } {
+/** RSS in bytes of every workerd process descending from `root`, in all and each. */
+function workerdRss(root: number): { bytes: number; processes: number; each: number[] } {
   const all = processes();
   const children = new Map<number, Proc[]>();
   for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
   let bytes = 0;
   let count = 0;
+  const each: number[] = [];
   const stack = [...(children.get(root) ?? [])];
   while (stack.length > 0) {
     const p = stack.pop() as Proc;
@@ -71,11 +75,12 @@ function workerdRss(root: number): { bytes: number; processes: number } {
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
       bytes += kb * 1024;
       count += 1;
+      each.push(kb * 1024);
     } catch {
       // gone meanwhile
     }
   }
-  return { bytes, processes: count };
+  return { bytes, processes: count, each: each.sort((a, b) => b - a) };
 }
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -112,13 +117,15 @@ it(`${CLIENTS} clients in ${ROOMS} rooms for ${SECONDS} s with cut connections l
         maxAttempts: 100,
       }),
   );
+  const root = server.pid() as number;
+  // Before any room exists: the server alone.
+  const baseline = workerdRss(root);
   // Joined in batches, so that 200 upgrades do not all land in one instant.
   for (let i = 0; i < clients.length; i += 20) {
     await Promise.all(clients.slice(i, i + 20).map((c) => c.start()));
   }
 
-  const root = server.pid() as number;
-  const samples: { t: number; bytes: number; processes: number }[] = [];
+  const samples: { t: number; bytes: number; processes: number; each: number[] }[] = [];
   const t0 = Date.now();
   const sample = () =>
     samples.push({ t: Math.round((Date.now() - t0) / 1000), ...workerdRss(root) });
@@ -172,10 +179,19 @@ it(`${CLIENTS} clients in ${ROOMS} rooms for ${SECONDS} s with cut connections l
     );
   }
   sample();
+  const online = await Promise.all(rooms.map(async (r) => (await roomInfo(server.url, r)).online));
+  const endOfLoad = samples.length - 1;
+  // Quiet, every socket open: the rooms hibernate. Then every client gone.
+  await sleep(IDLE_SECONDS * 1000);
+  const afterIdle = workerdRss(root);
+  for (const c of clients) c.close();
+  await sleep(IDLE_SECONDS * 1000);
+  const afterClose = workerdRss(root);
   clearInterval(sampler);
 
   const sum = (f: (c: ResilientClient) => number) => clients.reduce((n, c) => n + f(c), 0);
-  const peak = samples.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  const load = samples.slice(0, endOfLoad + 1);
+  const peak = load.reduce((a, b) => (b.bytes > a.bytes ? b : a));
   const summary = {
     clients: CLIENTS,
     rooms: ROOMS,
@@ -207,15 +223,21 @@ it(`${CLIENTS} clients in ${ROOMS} rooms for ${SECONDS} s with cut connections l
       Object.entries(checks).map(([r, c]) => [r, c.verdict.errors.length]),
     ),
     workerd: {
-      processes: samples[0]?.processes,
-      startMB: mb(samples[0]?.bytes ?? 0),
+      processes: baseline.processes,
+      baselineMB: mb(baseline.bytes),
+      startMB: mb(load[0]?.bytes ?? 0),
       peakMB: mb(peak.bytes),
       peakAtS: peak.t,
-      endMB: mb(samples.at(-1)?.bytes ?? 0),
+      endMB: mb(load.at(-1)?.bytes ?? 0),
+      afterIdleMB: mb(afterIdle.bytes),
+      afterCloseMB: mb(afterClose.bytes),
+      eachStartMB: load[0]?.each.map(mb),
+      eachEndMB: load.at(-1)?.each.map(mb),
+      eachAfterCloseMB: afterClose.each.map(mb),
       samples: samples.length,
       everyMs: SAMPLE_EVERY_MS,
     },
-    online: await Promise.all(rooms.map(async (r) => (await roomInfo(server.url, r)).online)),
+    online,
   };
   console.log(`SOAK SUMMARY ${JSON.stringify(summary, null, 2)}`);
   console.log(`SOAK MEMORY (s: MB) ${samples.map((s) => `${s.t}:${mb(s.bytes)}`).join(" ")}`);
@@ -223,5 +245,4 @@ it(`${CLIENTS} clients in ${ROOMS} rooms for ${SECONDS} s with cut connections l
   for (const room of rooms) expect(checks[room]?.verdict.errors, room).toEqual([]);
   expect(summary.unknown).toBe(0);
   expect(summary.outOfOrder).toBe(0);
-  for (const c of clients) c.close();
 });

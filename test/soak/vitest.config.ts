@@ -11,8 +11,8 @@ export default defineConfig({
   test: {
     include: ["test/soak/**/*.test.ts"],
     environment: "node",
-    // The load, then up to 10 minutes to settle and check.
-    testTimeout: seconds * 1000 + 600_000,
+    // The load, up to 10 minutes to settle and check, and the idle spells.
+    testTimeout: seconds * 1000 + 600_000 + 2 * Number(process.env.SOAK_IDLE_SECONDS ?? 30) * 1000,
     hookTimeout: 180_000,
     fileParallelism: false,
   },
