@@ -374,7 +374,15 @@ export async function saturation(target, o) {
   } finally {
     await closeAll(clients);
   }
+  // Deliveries per CPU-second of the runtime, over the steps held (over all
+  // of them when none was: a busy machine can fail the first step).
+  const ok = (/** @type {(typeof steps)[number]} */ s) =>
+    (s.latencyMs.p99 ?? Number.POSITIVE_INFINITY) <= o.p99LimitMs && s.lost + s.refused === 0;
+  const kept = steps.some(ok) ? steps.filter(ok) : steps;
+  const deliveries = kept.reduce((n, s) => n + s.deliveries, 0);
+  const cpuMs = kept.reduce((n, s) => n + s.runtimeCpuMs, 0);
   return {
+    deliveriesPerCpuSecond: cpuMs ? round((deliveries / cpuMs) * 1000) : null,
     heldRate: held?.rate ?? 0,
     heldDeliveriesPerSec: held?.deliveriesPerSec ?? 0,
     stoppedBy,
