@@ -468,6 +468,10 @@ export class ResilientClient {
         // Posted already and pruned since: delivered. Its seq is gone with it (0: below any retained).
         this.confirm(own, [...this.shown.values()].find((m) => m.id === e.id)?.seq ?? 0);
       } else {
+        // Final, `rate_limited` included. The page writes a rate-limited send
+        // again later, but a send made after it may be accepted first, which
+        // the checker would report as a reordering; the scenarios raise the
+        // limits instead, so that no send is refused.
         this.stats.refusals[e.code] = (this.stats.refusals[e.code] ?? 0) + 1;
         own.record.outcome = { kind: "refused", code: e.code };
         this.pending = this.pending.filter((p) => p !== own);
