@@ -6,7 +6,8 @@
 // HTTP. It records what the history checker (test/lib/checker.ts) needs: each
 // send with its outcome, and the messages it shows in display order.
 //
-// Also here: reading a room's whole stored history and its info over HTTP.
+// Also here: reading a room's whole stored history and its info over HTTP,
+// and checkRoom, the end of every scenario (settle, catch up, run the checker).
 import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
 import {
