@@ -315,11 +315,7 @@ export class Room extends DurableObject<Env> {
         now - this.config.RESUME_GRACE_MS,
       )
       .toArray();
-    for (const row of expired) {
-      this.sql.exec("DELETE FROM sessions WHERE user_id = ?", row.user_id);
-      this.broadcast({ type: "left", user: toUser(row), reason: "disconnect" });
-      this.logEvent("info", "left", { user: row.user_id, reason: "disconnect" });
-    }
+    for (const row of expired) this.endSession(row);
     // Connections that never joined are closed.
     for (const [ws, conn] of this.conns) {
       if (conn.u === undefined && conn.o + this.config.JOIN_TIMEOUT_MS <= now) {
@@ -388,12 +384,21 @@ export class Room extends DurableObject<Env> {
 
   private join(ws: WebSocket, conn: Conn, frame: JoinFrame): void {
     const now = Date.now();
-    const resumed =
+    let resumed =
       frame.token === undefined
         ? undefined
         : this.sql
             .exec<SessionRow>("SELECT * FROM sessions WHERE token = ?", frame.token)
             .toArray()[0];
+    // A session past its grace is over even if the alarm has not run yet.
+    if (
+      resumed &&
+      resumed.away_since !== null &&
+      resumed.away_since <= now - this.config.RESUME_GRACE_MS
+    ) {
+      this.endSession(resumed);
+      resumed = undefined;
+    }
     let row: SessionRow;
     if (resumed) {
       row = resumed;
@@ -634,6 +639,13 @@ export class Room extends DurableObject<Env> {
     const done = run();
     this.ctx.waitUntil(done);
     return done;
+  }
+
+  /** A session whose grace period is over leaves for good. */
+  private endSession(row: SessionRow): void {
+    this.sql.exec("DELETE FROM sessions WHERE user_id = ?", row.user_id);
+    this.broadcast({ type: "left", user: toUser(row), reason: "disconnect" });
+    this.logEvent("info", "left", { user: row.user_id, reason: "disconnect" });
   }
 
   private typing(ws: WebSocket, conn: Conn): void {
