@@ -272,9 +272,12 @@ async function main() {
         node: process.version,
         loadBefore,
         loadAfter,
-        underLoad: Math.max(loadBefore[0] ?? 0, loadAfter[0] ?? 0) > LOADED,
+        // Judged before the run: the average after it includes the benchmark's own load.
+        underLoad: (loadBefore[0] ?? 0) > LOADED,
       },
       commit: gitCommit(),
+      // Uncommitted changes in what the worker is built from, if any.
+      dirty: gitDirty(),
       vars: VARS,
       plan: PLAN,
       processes,
@@ -284,13 +287,18 @@ async function main() {
     const t = rows(result);
     const out = table(t);
     const loadNote = result.machine.underLoad
-      ? `UNDER LOAD (1-min load average ${loadBefore[0]} before, ${loadAfter[0]} after, ${cpus().length} cores): absolute figures are inflated; read the ratios`
-      : `load average ${loadBefore[0]} before, ${loadAfter[0]} after, ${cpus().length} cores`;
+      ? `UNDER LOAD (1-min load average ${loadBefore[0]} before, ${loadAfter[0]} after, the run's own included, ${cpus().length} cores): absolute figures are inflated; read the ratios`
+      : `load average ${loadBefore[0]} before, ${loadAfter[0]} after (the run's own included), ${cpus().length} cores`;
     console.log(`\nroomchat benchmark, ${result.mode} run, ${result.startedAt}, ${loadNote}\n`);
     console.log(out);
     console.log(
       `\nB stopped by: baseline ${scenarios.B.baseline?.stoppedBy}; worker ${scenarios.B.worker?.stoppedBy}\n`,
     );
+    if (JSON.stringify(scenarios).includes('"runtimeRestarted":true')) {
+      console.log(
+        "WARNING: the worker's runtime restarted during a phase; its losses are not the room's.\n",
+      );
+    }
     const dir = join(root, "bench", "results");
     mkdirSync(dir, { recursive: true });
     const json = `${JSON.stringify({ ...result, table: t }, null, 2)}\n`;
@@ -307,6 +315,19 @@ async function main() {
   } finally {
     clearTimeout(watchdog);
     await Promise.all(targets.map((t) => t.dispose()));
+  }
+}
+
+function gitDirty() {
+  try {
+    return execSync("git status --porcelain -- worker wrangler.toml", {
+      cwd: root,
+      encoding: "utf8",
+    })
+      .split("\n")
+      .filter(Boolean);
+  } catch {
+    return null;
   }
 }
 

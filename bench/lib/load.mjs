@@ -235,6 +235,7 @@ export async function runPhase(target, clients, senders, rate, durationMs, drain
   });
 
   const cpuBefore = cpuSnapshot(target.pids());
+  const runtimePids = target.runtimePids().join(",");
   const runtimeBefore = cpuSnapshot(target.runtimePids());
   const genBefore = process.cpuUsage();
   const t0 = performance.now();
@@ -285,6 +286,9 @@ export async function runPhase(target, clients, senders, rate, durationMs, drain
     duplicated,
     reordered,
     refused: refusedCount,
+    // A runtime that restarted (a crash, or wrangler reloading changed
+    // sources) drops every socket: the phase's losses are then not the room's.
+    runtimeRestarted: target.runtimePids().join(",") !== runtimePids,
     serverCpuMs: round(serverCpuMs),
     runtimeCpuMs: round(runtimeCpuMs),
     cpuUsPerDelivery: received ? round((serverCpuMs * 1000) / received) : null,

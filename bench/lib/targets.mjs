@@ -2,6 +2,8 @@
 // the worker under `wrangler dev` (limits raised out of the way with --var)
 // and the minimal Node broadcast server of bench/baseline/server.mjs.
 import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { captureOutput, startDevServer, waitHealthy } from "./dev.mjs";
@@ -68,11 +70,33 @@ export async function startBaseline() {
 }
 
 /**
- * @param {string} [dir] the project to run: another checkout or a patched copy, to compare
+ * A frozen copy of what `wrangler dev` serves (the worker's sources, its
+ * configuration, the built page; node_modules linked). wrangler dev watches
+ * its sources and restarts the runtime on every change, dropping every
+ * socket: in a working tree that others edit during a run, that happened
+ * mid-scenario. The copy also pins what was measured to one version.
+ * @param {string} from
+ */
+export function snapshot(from) {
+  const dir = mkdtempSync(join(tmpdir(), "roomchat-bench-src-"));
+  for (const name of ["worker", "dist", "wrangler.toml", "package.json"]) {
+    cpSync(join(from, name), join(dir, name), { recursive: true });
+  }
+  symlinkSync(join(from, "node_modules"), join(dir, "node_modules"));
+  return dir;
+}
+
+/**
+ * @param {string} [dir] the project to run: by default a snapshot of this one; another
+ *   checkout or a patched copy, to compare
  * @returns {Promise<Server>}
  */
-export async function startWorker(dir = root) {
-  const dev = await startDevServer({ vars: VARS, cwd: dir });
+export async function startWorker(dir) {
+  const copy = snapshot(dir ?? root);
+  const dev = await startDevServer({ vars: VARS, cwd: copy }).catch((err) => {
+    rmSync(copy, { recursive: true, force: true });
+    throw err;
+  });
   // wrangler dev runs two workerd: the one on the public port is its proxy
   // (it exists only in development), the other runs the worker and the rooms.
   const isProxy = (/** @type {string} */ args) => args.includes(`entry=127.0.0.1:${dev.port}`);
@@ -92,6 +116,9 @@ export async function startWorker(dir = root) {
         comm: p.comm,
         role: p.comm !== "workerd" ? "tooling" : isProxy(p.args) ? "dev proxy" : "runtime",
       })),
-    dispose: dev.dispose,
+    dispose: async () => {
+      await dev.dispose();
+      rmSync(copy, { recursive: true, force: true });
+    },
   };
 }
