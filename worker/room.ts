@@ -586,7 +586,7 @@ export class Room extends DurableObject<Env> {
     this.seq = message.seq;
     this.prune(now);
     this.broadcast({ type: "message", ...message });
-    if (lease) lease.tokens -= 1;
+    this.leaseOf(conn.l).tokens -= 1;
     this.topUpLease(conn.l);
   }
 
@@ -600,20 +600,24 @@ export class Room extends DurableObject<Env> {
     return Math.min(addr, Math.max(Math.ceil(addr / 4), 2 * session));
   }
 
+  /** The lease of an address; a new one is provisional until the limiter answers. */
+  private leaseOf(name: string): AddressLease {
+    let lease = this.leases.get(name);
+    if (!lease) {
+      lease = { tokens: 0, retryAt: 0, fetching: false, wanted: false, provisional: true };
+      this.leases.set(name, lease);
+    }
+    return lease;
+  }
+
   /**
    * Tops up this room's lease for an address when it is below half, in the
    * background. When the limiter grants nothing and sends were refused, it
    * tries again when the limiter says a token will be there.
    */
   private topUpLease(name: string): Promise<void> {
-    let lease = this.leases.get(name);
-    if (!lease) {
-      lease = { tokens: 0, retryAt: 0, fetching: false, wanted: false, provisional: true };
-      this.leases.set(name, lease);
-    } else if (lease.fetching || lease.tokens >= this.leaseSize / 2) {
-      return Promise.resolve();
-    }
-    const state = lease;
+    const state = this.leaseOf(name);
+    if (state.fetching || state.tokens >= this.leaseSize / 2) return Promise.resolve();
     state.fetching = true;
     const run = async () => {
       try {
