@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { captureOutput, startDevServer, waitHealthy } from "./dev.mjs";
+import { captureOutput, startDevServer, waitHealthy } from "../../test/lib/dev-server.mjs";
 import { groupProcesses } from "./proc.mjs";
 
 /** @typedef {import("./load.mjs").Target & {dispose: () => Promise<void>, processes: () => object[]}} Server */

@@ -1,9 +1,11 @@
-// Starts and stops a `wrangler dev` for the benchmark: the JavaScript twin of
-// test/lib/wrangler.ts (which is TypeScript, and Node 20 here runs no
-// TypeScript). Its own port and persist folder, limits overridden with
-// `--var`, in its own process group so that a stop takes the whole tree of
-// node, esbuild and workerd processes with it, and so that the benchmark can
-// find every process of the server (for CPU and memory) by its group id.
+// Starts and stops a real `wrangler dev` for the live tests (smoke, faults,
+// browser, soak) and the benchmark: its own port and persist folder, limits
+// overridden with `--var`, in its own process group so that a stop (or a
+// SIGKILL, to simulate a crash) takes the whole tree of node, esbuild and
+// workerd processes with it, and so that the benchmark can find every process
+// of the server by its group id. Plain JavaScript with JSDoc types, so that
+// the benchmark (run by Node, which runs no TypeScript here) and the
+// TypeScript tests share it.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -17,9 +19,21 @@ import { join } from "node:path";
  * @property {number} port
  * @property {string} url
  * @property {(room: string) => string} wsUrl
- * @property {number} pgid the process group: every process of the server
- * @property {() => string} output the last 64 KiB it printed
- * @property {() => Promise<void>} dispose stops it and removes its persist folder
+ * @property {string} persistDir
+ * @property {number} pgid the process group of the running server: all its processes
+ * @property {() => number | undefined} pid the same, or undefined once stopped
+ * @property {() => string} output what it printed since it (re)started, the last few MiB
+ * @property {(signal?: NodeJS.Signals) => Promise<void>} stop stops the process group: SIGTERM, or SIGKILL to simulate a crash
+ * @property {() => Promise<void>} restart starts it again on the same port and persist folder
+ * @property {() => Promise<void>} dispose stops it and removes the persist folder if this module made it
+ */
+
+/**
+ * @typedef {object} DevServerOptions
+ * @property {number} [port]
+ * @property {string} [persistDir] kept on dispose; a temporary one is made and removed otherwise
+ * @property {Record<string, string | number>} [vars] `--var NAME:VALUE` overrides of wrangler.toml
+ * @property {string} [cwd] the folder to serve (the benchmark serves a frozen copy)
  */
 
 /** A free TCP port on 127.0.0.1 (the OS picks; there is a small race, as everywhere). */
@@ -70,7 +84,7 @@ export function captureOutput(child) {
   /** @param {Buffer} d */
   const add = (d) => {
     out += d;
-    if (out.length > 128 * 1024) out = out.slice(-64 * 1024);
+    if (out.length > 8 * 1024 * 1024) out = out.slice(-4 * 1024 * 1024);
   };
   child.stdout?.on("data", add);
   child.stderr?.on("data", add);
@@ -78,17 +92,18 @@ export function captureOutput(child) {
 }
 
 /**
- * Stops a process group: SIGTERM, then SIGKILL after 5 s.
+ * Stops a process group: `signal` (SIGTERM), then SIGKILL after 5 s.
  * @param {ChildProcess} child
+ * @param {NodeJS.Signals} [signal]
  */
-export async function stopGroup(child) {
+export async function stopGroup(child, signal = "SIGTERM") {
   const pid = child.pid;
   if (!pid || child.exitCode !== null || child.signalCode !== null) {
     if (pid) killGroup(pid, "SIGKILL"); // children of an exited parent may linger
     return;
   }
   const exited = new Promise((r) => child.once("exit", r));
-  killGroup(pid, "SIGTERM");
+  killGroup(pid, signal);
   const timer = setTimeout(() => killGroup(pid, "SIGKILL"), 5000);
   await exited;
   clearTimeout(timer);
@@ -110,12 +125,13 @@ function killGroup(pgid, signal) {
 }
 
 /**
- * @param {{port?: number, vars?: Record<string, string | number>, cwd?: string}} [options]
+ * @param {DevServerOptions} [options]
  * @returns {Promise<DevServer>}
  */
 export async function startDevServer(options = {}) {
   const port = options.port ?? (await freePort());
-  const persistDir = mkdtempSync(join(tmpdir(), "roomchat-bench-"));
+  const ownsPersist = options.persistDir === undefined;
+  const persistDir = options.persistDir ?? mkdtempSync(join(tmpdir(), "roomchat-dev-"));
   const url = `http://127.0.0.1:${port}`;
   const args = [
     "wrangler",
@@ -126,27 +142,38 @@ export async function startDevServer(options = {}) {
     "127.0.0.1",
     "--persist-to",
     persistDir,
+    "--log-level",
+    "log",
     "--show-interactive-dev-session=false",
   ];
   for (const [k, v] of Object.entries(options.vars ?? {})) args.push("--var", `${k}:${v}`);
-  const child = spawn("npx", args, {
-    cwd: options.cwd,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      CLOUDFLARE_CF_FETCH_ENABLED: "false",
-      WRANGLER_SEND_METRICS: "false",
-      NO_COLOR: "1",
-    },
-  });
-  const output = captureOutput(child);
+
+  /** @type {ChildProcess} */
+  let child;
+  /** @type {() => string} */
+  let output = () => "";
+  const start = async () => {
+    child = spawn("npx", args, {
+      cwd: options.cwd,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        CLOUDFLARE_CF_FETCH_ENABLED: "false",
+        WRANGLER_SEND_METRICS: "false",
+        NO_COLOR: "1",
+      },
+    });
+    output = captureOutput(child);
+    await waitHealthy(url, child, output);
+  };
+  const stop = (/** @type {NodeJS.Signals | undefined} */ signal) => stopGroup(child, signal);
   const dispose = async () => {
     await stopGroup(child);
-    rmSync(persistDir, { recursive: true, force: true });
+    if (ownsPersist) rmSync(persistDir, { recursive: true, force: true });
   };
   try {
-    await waitHealthy(url, child, output);
+    await start();
   } catch (err) {
     await dispose();
     throw err;
@@ -155,8 +182,14 @@ export async function startDevServer(options = {}) {
     port,
     url,
     wsUrl: (room) => `ws://127.0.0.1:${port}/api/rooms/${encodeURIComponent(room)}/ws`,
-    pgid: /** @type {number} */ (child.pid),
-    output,
+    persistDir,
+    get pgid() {
+      return /** @type {number} */ (child.pid);
+    },
+    pid: () => (child.exitCode === null && child.signalCode === null ? child.pid : undefined),
+    output: () => output(),
+    stop,
+    restart: start,
     dispose,
   };
 }
