@@ -31,6 +31,7 @@ const PAYLOADS = [
   `https://example.com/<script>window.__xss=8</script>`,
   `<style>*{display:none}</style><b onclick="window.__xss=9">bold?</b>`,
   `&lt;script&gt;window.__xss = 10&lt;/script&gt; &amp; &#x3C;b&#x3E;`,
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection payload, on purpose
   "`${window.__xss = 11}` {{constructor.constructor('window.__xss=12')()}}",
   `<math><mtext><table><mglyph><style><img src=x onerror="window.__xss=13">`,
 ];
@@ -70,12 +71,13 @@ describe("hostile text", () => {
     });
     await attacker.next("message", (m: MessageFrame) => m.seq === PAYLOADS.length, SEE_WITHIN);
 
-    // Every payload is on screen, as the text that was sent.
+    // Every payload is on screen, as the text that was sent. (innerText: what
+    // is rendered, which is the point; these are playwright locators.)
     const page = viewer.page;
-    await expect
-      .poll(() => log(page).innerText(), { timeout: SEE_WITHIN })
-      .toContain(PAYLOADS.at(-1)?.slice(0, 20));
-    const shown = await log(page).innerText();
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what the user sees
+    const rendered = () => log(page).innerText();
+    await expect.poll(rendered, { timeout: SEE_WITHIN }).toContain(PAYLOADS.at(-1)?.slice(0, 20));
+    const shown = await rendered();
     for (const text of PAYLOADS) expect(shown).toContain(text.split("\n")[0]);
 
     // Nothing ran, nothing became markup.
