@@ -135,8 +135,8 @@ interface AddressLease {
   provisional: boolean;
 }
 
-/** Prune the ids table of expired entries once every this many messages. */
-const ID_SWEEP_EVERY = 256;
+/** Pruned rows are moved out of `messages` this many at a time. */
+const PRUNE_BATCH = 64;
 
 export class Room extends DurableObject<Env> {
   private readonly config: Config;
@@ -145,6 +145,8 @@ export class Room extends DurableObject<Env> {
   private room: string;
   /** The latest seq: the only per-message read, answered from memory. */
   private seq: number;
+  /** Rows up to this seq have been moved out of `messages` (see `prune`). */
+  private movedUpTo: number;
   /** Live sockets and their attachments, rebuilt from the runtime after a wake. */
   private readonly conns = new Map<WebSocket, Conn>();
   /** When the alarm is set for, as far as this instance knows. */
@@ -164,8 +166,13 @@ export class Room extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     migrate(ctx.storage);
     this.room = this.meta("room") ?? "";
-    this.seq =
-      this.sql.exec<{ s: number | null }>("SELECT max(seq) AS s FROM messages").one().s ?? 0;
+    const bounds = this.sql
+      .exec<{ lo: number | null; hi: number | null }>(
+        "SELECT min(seq) AS lo, max(seq) AS hi FROM messages",
+      )
+      .one();
+    this.seq = bounds.hi ?? 0;
+    this.movedUpTo = (bounds.lo ?? 1) - 1;
     for (const ws of ctx.getWebSockets()) {
       const conn = ws.deserializeAttachment() as Conn | null;
       if (conn) this.conns.set(ws, conn);
@@ -195,8 +202,9 @@ export class Room extends DurableObject<Env> {
     this.nameRoom(room);
     const rows = this.sql
       .exec<MessageRow>(
-        "SELECT seq, id, user_id, name, text, ts FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+        "SELECT seq, id, user_id, name, text, ts FROM messages WHERE seq < ? AND seq > ? ORDER BY seq DESC LIMIT ?",
         before ?? this.seq + 1,
+        this.pruneCut,
         limit + 1,
       )
       .toArray();
@@ -481,7 +489,7 @@ export class Room extends DurableObject<Env> {
     let messages: Message[];
     let gap = false;
     if (frame.since === undefined) {
-      messages = this.newest(WELCOME_RECENT, this.seq);
+      messages = this.newestAfter(this.pruneCut, WELCOME_RECENT);
     } else {
       const since = Math.min(frame.since, this.seq);
       messages = this.newestAfter(since, WELCOME_CATCH_UP);
@@ -514,9 +522,11 @@ export class Room extends DurableObject<Env> {
       )
       .toArray()[0];
     if (seen) {
-      const stored = seen.kept
-        ? this.sql.exec<MessageRow>("SELECT * FROM messages WHERE seq = ?", seen.seq).toArray()[0]
-        : undefined;
+      // A row past the retained window is pruned, even before it is moved out.
+      const stored =
+        seen.kept && seen.seq > this.pruneCut
+          ? this.sql.exec<MessageRow>("SELECT * FROM messages WHERE seq = ?", seen.seq).toArray()[0]
+          : undefined;
       if (stored) {
         this.sendTo(ws, { type: "message", ...toMessage(stored) });
         return;
@@ -794,23 +804,20 @@ export class Room extends DurableObject<Env> {
   // -------------------------------------------------------------------------
   // History
 
-  private newest(limit: number, upTo: number): Message[] {
-    return this.sql
-      .exec<MessageRow>(
-        "SELECT seq, id, user_id, name, text, ts FROM messages WHERE seq <= ? ORDER BY seq DESC LIMIT ?",
-        upTo,
-        limit,
-      )
-      .toArray()
-      .reverse()
-      .map(toMessage);
+  /**
+   * Messages with a seq up to this one are pruned: the room retains exactly
+   * its newest HISTORY_LIMIT, whatever rows are still to be moved out.
+   */
+  private get pruneCut(): number {
+    return Math.max(0, this.seq - this.config.HISTORY_LIMIT);
   }
 
+  /** The newest `limit` retained messages after `since`, oldest first. */
   private newestAfter(since: number, limit: number): Message[] {
     return this.sql
       .exec<MessageRow>(
         "SELECT seq, id, user_id, name, text, ts FROM messages WHERE seq > ? ORDER BY seq DESC LIMIT ?",
-        since,
+        Math.max(since, this.pruneCut),
         limit,
       )
       .toArray()
@@ -818,18 +825,22 @@ export class Room extends DurableObject<Env> {
       .map(toMessage);
   }
 
-  /** Keeps the newest HISTORY_LIMIT messages; a pruned message's id is kept for 24 h. */
+  /**
+   * Moves the rows past the retained window out of `messages`, keeping their
+   * ids for 24 h. It runs once every PRUNE_BATCH messages rather than on
+   * every write: two statements per batch instead of two per message, while
+   * the reads above never show more than the newest HISTORY_LIMIT.
+   */
   private prune(now: number): void {
-    const cut = this.seq - this.config.HISTORY_LIMIT;
-    if (cut < 1) return;
+    const cut = this.pruneCut;
+    if (cut < this.movedUpTo + PRUNE_BATCH) return;
     this.sql.exec(
       "INSERT OR IGNORE INTO pruned_ids (id, seq, ts) SELECT id, seq, ts FROM messages WHERE seq <= ?",
       cut,
     );
     this.sql.exec("DELETE FROM messages WHERE seq <= ?", cut);
-    if (this.seq % ID_SWEEP_EVERY === 0) {
-      this.sql.exec("DELETE FROM pruned_ids WHERE ts < ?", now - ID_RETENTION_MS);
-    }
+    this.sql.exec("DELETE FROM pruned_ids WHERE ts < ?", now - ID_RETENTION_MS);
+    this.movedUpTo = cut;
   }
 
   // -------------------------------------------------------------------------
