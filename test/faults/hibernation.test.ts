@@ -7,7 +7,7 @@
 // still resumes its session, and the checker finds nothing lost or doubled.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { checkRoom, ResilientClient, roomInfo, waitUntil } from "../lib/resilient";
-import { type DevServer, startDevServer } from "../lib/wrangler";
+import { type DevServer, roomStarts, startDevServer } from "../lib/wrangler";
 import { sleep, UNTHROTTLED } from "./helpers";
 
 let server: DevServer;
@@ -22,12 +22,7 @@ afterAll(async () => {
 });
 
 /** The room's `room_started` log lines so far. */
-const starts = (room: string) =>
-  server
-    .output()
-    .split("\n")
-    .filter((l) => l.includes('"event":"room_started"') && l.includes(`"room":"${room}"`))
-    .map((l) => JSON.parse(l.slice(l.indexOf("{"))) as { sockets: number; seq: number });
+const starts = (room: string) => roomStarts(server.output(), room);
 
 it("keeps seq, presence and sessions through hibernation; ping does not wake it", async () => {
   const room = "hibernate";

@@ -36,6 +36,20 @@ import { join } from "node:path";
  * @property {string} [cwd] the folder to serve (the benchmark serves a frozen copy)
  */
 
+/**
+ * The `room_started` lines the room logged (once per construction of its
+ * object: a cold start, or a wake from hibernation), oldest first.
+ * @param {string} output what the server printed
+ * @param {string} room
+ * @returns {{ sockets: number, seq: number }[]}
+ */
+export function roomStarts(output, room) {
+  return output
+    .split("\n")
+    .filter((l) => l.includes('"event":"room_started"') && l.includes(`"room":"${room}"`))
+    .map((l) => JSON.parse(l.slice(l.indexOf("{"))));
+}
+
 /** A free TCP port on 127.0.0.1 (the OS picks; there is a small race, as everywhere). */
 export function freePort() {
   return /** @type {Promise<number>} */ (

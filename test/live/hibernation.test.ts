@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MessageFrame } from "../../worker/protocol";
 import { openClient } from "../lib/client";
-import { type DevServer, startDevServer } from "../lib/wrangler";
+import { type DevServer, roomStarts, startDevServer } from "../lib/wrangler";
 
 let server: DevServer;
 beforeAll(async () => {
@@ -15,12 +15,8 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-const starts = (room: string) =>
-  server
-    .output()
-    .split("\n")
-    .filter((l) => l.includes('"event":"room_started"') && l.includes(`"room":"${room}"`))
-    .map((l) => JSON.parse(l.slice(l.indexOf("{"))) as { sockets: number; seq: number });
+/** The room's `room_started` log lines so far. */
+const starts = (room: string) => roomStarts(server.output(), room);
 
 describe("hibernation", () => {
   it("wakes with its sockets, seq and sessions intact", async () => {

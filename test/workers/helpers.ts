@@ -2,7 +2,7 @@
 // WebSocket clients whose every wait has a timeout, so that a missing frame
 // fails the test with a message instead of hanging it.
 import { SELF } from "cloudflare:test";
-import type { ClientFrame, ServerFrame } from "../../worker/protocol";
+import type { ClientFrame, Message, ServerFrame } from "../../worker/protocol";
 
 let counter = 0;
 /** A room name no other test uses. */
@@ -195,6 +195,27 @@ export async function join(
   client.send(frame);
   const welcome = await client.next("welcome");
   return { client, welcome };
+}
+
+/** `from`, `from + 1`, …, `to`. */
+export const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/**
+ * Posts `n` messages (texts m1, m2, …) through sessions that each stay
+ * within the rate burst and then leave, so that neither the rate limit nor
+ * MAX_USERS gets in the way. Returns the echoes, in order.
+ */
+export async function fillRoom(room: string, n: number, burst: number): Promise<Message[]> {
+  const out: Message[] = [];
+  for (let s = 0; out.length < n; s++) {
+    const { client } = await join(room, `filler${s}`);
+    const count = Math.min(burst, n - out.length);
+    for (let i = 0; i < count; i++) out.push(await post(client, `m${out.length + 1}`));
+    client.send({ type: "leave" });
+    await client.closed();
+  }
+  return out;
 }
 
 /** Posts a message and waits for its echo (the acknowledgement). */

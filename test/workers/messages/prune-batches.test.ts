@@ -5,24 +5,8 @@
 // in the table).
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../../worker/protocol";
-import { freshRoom, getJson, join, post } from "../helpers";
+import { fillRoom, freshRoom, getJson, join, range } from "../helpers";
 import { LIMITS } from "../limits";
-
-/** Posts `n` messages through sessions that each stay within the burst, then leave. */
-async function fill(room: string, n: number): Promise<Message[]> {
-  const out: Message[] = [];
-  for (let s = 0; out.length < n; s++) {
-    const { client } = await join(room, `batch${s}`);
-    const count = Math.min(LIMITS.RATE_BURST, n - out.length);
-    for (let i = 0; i < count; i++) out.push(await post(client, `m${out.length + 1}`));
-    client.send({ type: "leave" });
-    await client.closed();
-  }
-  return out;
-}
-
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe("pruning in batches", () => {
   it("shows exactly the newest HISTORY_LIMIT messages across batch boundaries", async () => {
@@ -30,7 +14,7 @@ describe("pruning in batches", () => {
     const limit = LIMITS.HISTORY_LIMIT;
     // Far enough past the limit that rows have been moved out, and some wait.
     const n = limit + 80;
-    const posted = await fill(room, n);
+    const posted = await fillRoom(room, n, LIMITS.RATE_BURST);
     const newest = range(n - limit + 1, n);
 
     const page = await getJson<{ messages: Message[]; more: boolean }>(

@@ -3,23 +3,8 @@
 // duplicate` with that id and posts nothing, while a retained id gets its message.
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../../worker/protocol";
-import { freshRoom, getJson, join, post } from "../helpers";
+import { fillRoom, freshRoom, getJson, join, post, range } from "../helpers";
 import { LIMITS } from "../limits";
-
-let ipCounter = 0;
-/** Posts `n` messages through sessions that each stay within the burst, then leave. */
-async function fill(room: string, n: number): Promise<Message[]> {
-  const out: Message[] = [];
-  for (let s = 0; out.length < n; s++) {
-    ipCounter += 1;
-    const { client } = await join(room, `filler${s}`, { ip: `198.51.100.${ipCounter}` });
-    const count = Math.min(LIMITS.RATE_BURST, n - out.length);
-    for (let i = 0; i < count; i++) out.push(await post(client, `m${out.length + 1}`));
-    client.send({ type: "leave" });
-    await client.closed();
-  }
-  return out;
-}
 
 async function stored(room: string): Promise<number[]> {
   const page = await getJson<{ messages: Message[]; more: boolean }>(
@@ -30,14 +15,12 @@ async function stored(room: string): Promise<number[]> {
 }
 const roomSeq = async (room: string) =>
   (await getJson<{ seq: number }>(`/api/rooms/${room}`)).body.seq;
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe("pruning", () => {
   it("keeps only the newest HISTORY_LIMIT messages, and seq keeps counting", async () => {
     const room = freshRoom();
     const n = LIMITS.HISTORY_LIMIT + 5;
-    await fill(room, n);
+    await fillRoom(room, n, LIMITS.RATE_BURST);
     expect(await stored(room)).toEqual(range(6, n));
     expect(await roomSeq(room)).toBe(n);
     const { client } = await join(room, "late");
@@ -49,7 +32,7 @@ describe("pruning", () => {
   it("resending the id of a pruned message gets error duplicate and posts nothing", async () => {
     const room = freshRoom();
     const n = LIMITS.HISTORY_LIMIT + 5;
-    const posted = await fill(room, n);
+    const posted = await fillRoom(room, n, LIMITS.RATE_BURST);
     const prunedId = posted[0]?.id as string;
     const a = await join(room, "alice");
     const b = await join(room, "bob");
@@ -71,7 +54,7 @@ describe("pruning", () => {
   it("resending the id of a retained message gets that message", async () => {
     const room = freshRoom();
     const n = LIMITS.HISTORY_LIMIT + 5;
-    const posted = await fill(room, n);
+    const posted = await fillRoom(room, n, LIMITS.RATE_BURST);
     const kept = posted[n - 1] as Message;
     const a = await join(room, "alice");
     const b = await join(room, "bob");

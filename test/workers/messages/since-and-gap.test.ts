@@ -3,32 +3,15 @@
 // `since` beyond the room's seq counts as the seq; without `since`, gap is false.
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../../worker/protocol";
-import { freshRoom, join, post } from "../helpers";
+import { fillRoom, freshRoom, join, range } from "../helpers";
 import { LIMITS } from "../limits";
 
-let ipCounter = 0;
-/** Posts `n` messages through sessions that each stay within the burst, then leave. */
-async function fill(room: string, n: number): Promise<Message[]> {
-  const out: Message[] = [];
-  for (let s = 0; out.length < n; s++) {
-    ipCounter += 1;
-    const { client } = await join(room, `filler${s}`, { ip: `198.51.100.${ipCounter}` });
-    const count = Math.min(LIMITS.RATE_BURST, n - out.length);
-    for (let i = 0; i < count; i++) out.push(await post(client, `m${out.length + 1}`));
-    client.send({ type: "leave" });
-    await client.closed();
-  }
-  return out;
-}
-
 const seqs = (ms: Message[]) => ms.map((m) => m.seq);
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe("since and gap", () => {
   it("since=k gets the messages after k, oldest first, without a gap", async () => {
     const room = freshRoom();
-    const posted = await fill(room, 5);
+    const posted = await fillRoom(room, 5, LIMITS.RATE_BURST);
     const { welcome } = await join(room, "reader", { since: 2 });
     expect(seqs(welcome.messages)).toEqual([3, 4, 5]);
     expect(welcome.messages.map((m) => m.text)).toEqual(posted.slice(2).map((m) => m.text));
@@ -38,7 +21,7 @@ describe("since and gap", () => {
 
   it("since=0 with nothing pruned gets every message without a gap", async () => {
     const room = freshRoom();
-    await fill(room, 5);
+    await fillRoom(room, 5, LIMITS.RATE_BURST);
     const { welcome } = await join(room, "reader", { since: 0 });
     expect(seqs(welcome.messages)).toEqual([1, 2, 3, 4, 5]);
     expect(welcome.gap).toBe(false);
@@ -46,7 +29,7 @@ describe("since and gap", () => {
 
   it("since equal to or beyond the room's seq gets no messages and no gap", async () => {
     const room = freshRoom();
-    await fill(room, 5);
+    await fillRoom(room, 5, LIMITS.RATE_BURST);
     const at = await join(room, "reader1", { since: 5 });
     expect(at.welcome.messages).toEqual([]);
     expect(at.welcome.gap).toBe(false);
@@ -60,7 +43,7 @@ describe("since and gap", () => {
   it("since before the pruned messages reports a gap and gets the retained ones", async () => {
     const room = freshRoom();
     const n = LIMITS.HISTORY_LIMIT + 10;
-    await fill(room, n);
+    await fillRoom(room, n, LIMITS.RATE_BURST);
     const zero = await join(room, "reader1", { since: 0 });
     expect(zero.welcome.gap).toBe(true);
     expect(seqs(zero.welcome.messages)).toEqual(range(11, n));
@@ -73,7 +56,7 @@ describe("since and gap", () => {
   it("since at the last pruned seq has nothing missing: no gap", async () => {
     const room = freshRoom();
     const n = LIMITS.HISTORY_LIMIT + 10;
-    await fill(room, n);
+    await fillRoom(room, n, LIMITS.RATE_BURST);
     const { welcome } = await join(room, "reader", { since: 10 });
     expect(welcome.gap).toBe(false);
     expect(seqs(welcome.messages)).toEqual(range(11, n));
@@ -82,7 +65,7 @@ describe("since and gap", () => {
   it("without since the gap is false, even after pruning", async () => {
     const room = freshRoom();
     const n = LIMITS.HISTORY_LIMIT + 10;
-    await fill(room, n);
+    await fillRoom(room, n, LIMITS.RATE_BURST);
     const { welcome } = await join(room, "reader");
     expect(welcome.gap).toBe(false);
     expect(seqs(welcome.messages)).toEqual(range(11, n));
