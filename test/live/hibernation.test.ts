@@ -9,7 +9,9 @@ import { type DevServer, roomStarts, startDevServer } from "../lib/wrangler";
 
 let server: DevServer;
 beforeAll(async () => {
-  server = await startDevServer();
+  // A burst of 3 that refills one token per 100 s: alice spends it before the
+  // sleep, and only a bucket that survived hibernation still refuses her after.
+  server = await startDevServer({ vars: { RATE_BURST: 3, RATE_PER_SEC: 0.01 } });
 });
 afterAll(async () => {
   await server?.dispose();
@@ -62,6 +64,12 @@ describe("hibernation", () => {
       seq: number;
     };
     expect(info).toMatchObject({ online: 2, seq: 4 });
+
+    // Alice's bucket, kept in her socket's attachment, came through the sleep empty.
+    alice.send({ type: "send", id: "after-sleep-2-xxxxxxxx", text: "one more" });
+    const refused = await alice.next("error", (e) => e.id === "after-sleep-2-xxxxxxxx");
+    expect(refused.code).toBe("rate_limited");
+    expect(refused.retryAfterMs).toBeGreaterThan(10_000);
 
     // The session's token still resumes it, on a new connection.
     const again = await openClient(server.wsUrl(room));
