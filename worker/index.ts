@@ -120,6 +120,9 @@ const roomParam = async (c: Ctx, next: () => Promise<void>) => {
   await next();
 };
 
+/** An extension token that matches no offer: see the WebSocket route. */
+const NO_COMPRESSION = "no-compression";
+
 const stubOf = (c: Ctx) => c.env.ROOM.getByName(c.get("room"));
 
 app.get("/api/rooms/:room", roomParam, async (c) => {
@@ -191,7 +194,22 @@ app.get("/api/rooms/:room/ws", roomParam, async (c) => {
   const place = placeOf(c.req.raw);
   if (place) headers.set(PLACE_HEADER, encodeURIComponent(place));
   else headers.delete(PLACE_HEADER);
-  return stubOf(c).fetch(new Request(c.req.url, { headers }));
+  const res = await stubOf(c).fetch(new Request(c.req.url, { headers }));
+  if (!res.webSocket) return res; // refused by the room (429, 500): its JSON error as is
+  // Compression is declined, though every browser offers it: frames are
+  // small JSON, and the runtime would keep a deflate and an inflate state for
+  // every socket (~200 KiB measured) and compress every frame once per
+  // recipient. A response that names the extensions it accepts, none of them
+  // permessage-deflate, makes the runtime agree to none; the header itself
+  // does not reach the client. (The compatibility flag
+  // no_web_socket_compression would do it on Cloudflare, but under
+  // `wrangler dev` the socket is accepted by miniflare's own entry worker,
+  // which the flag does not reach.)
+  return new Response(null, {
+    status: 101,
+    webSocket: res.webSocket,
+    headers: { "Sec-WebSocket-Extensions": NO_COMPRESSION },
+  });
 });
 
 // A known route with another method is a 405, not a 404.

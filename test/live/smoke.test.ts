@@ -2,6 +2,7 @@
 // page is served with its security headers, and two clients in one room,
 // speaking the protocol over real sockets, see each other and each other's
 // messages, in order, once each, and the history survives a restart.
+// Sockets are not compressed, whatever the client offers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MessageFrame } from "../../worker/protocol";
 import { openClient } from "../lib/client";
@@ -25,6 +26,15 @@ describe("wrangler dev smoke", () => {
     expect(res.headers.get("content-type")).toContain("text/html");
     expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     expect(await res.text()).toContain("<script");
+  });
+
+  it("declines the WebSocket compression that clients offer", async () => {
+    // `ws`, like every browser, offers permessage-deflate; the server takes none.
+    const client = await openClient(server.wsUrl("smoke-compression"));
+    expect(client.ws.extensions).toBe("");
+    client.send({ type: "join", name: "alice" });
+    expect((await client.next("welcome")).you.name).toBe("alice");
+    client.close();
   });
 
   it("lets two clients exchange messages, each delivered once and in order", async () => {
