@@ -1,9 +1,11 @@
 // The benchmark (`npm run bench`, or `npm run bench:quick` for CI): starts a
-// `wrangler dev` of the worker with its limits raised out of the way, and the
-// minimal Node broadcast server of bench/baseline/server.mjs, runs the same
-// scenarios against both (interleaved, so that a change in the machine's
-// load hits both alike), prints one table with the ratios and the targets
-// of issue 5, and writes the raw results to bench/results/.
+// `wrangler dev` of the worker with its limits raised out of the way, the
+// minimal Node broadcast server of bench/baseline/server.mjs and the same
+// minimal room as a Durable Object under its own `wrangler dev`
+// (bench/floor: what the platform costs before roomchat does anything), runs
+// the same scenarios against all three (interleaved, so that a change in the
+// machine's load hits all alike), prints one table with the ratios and the
+// targets of issue 5, and writes the raw results to bench/results/.
 //
 // It reports; it does not judge: it exits 0 whenever the benchmark ran, pass
 // or fail, and non-zero only when something crashed. Everything stays on
@@ -17,12 +19,18 @@ import { catchUp, fanOut, idle, joinStorm, saturation, settle } from "./lib/load
 import { loadAverage } from "./lib/proc.mjs";
 import { sizes } from "./lib/sizes.mjs";
 import { round } from "./lib/stats.mjs";
-import { startBaseline, startWorker, VARS } from "./lib/targets.mjs";
+import { startBaseline, startFloor, startWorker, VARS } from "./lib/targets.mjs";
 
 /** @typedef {import("./lib/load.mjs").Target} Target */
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const quick = process.argv.includes("--quick");
+// `--only=C,D` runs just those scenarios (to look into one); a full run is all of them.
+const only = process.argv
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",");
+const wanted = (/** @type {string} */ s) => !only || only.includes(s);
 const say = (/** @type {string} */ line) => console.error(`[bench] ${line}`);
 
 /** Load is "high" above this 1-minute load average on this 2-core machine. */
@@ -91,130 +99,128 @@ const fmt = (v) =>
 const ratio = (a, b) => (a == null || b == null || b === 0 ? null : round(a / b));
 
 /**
- * The table: one row per figure, the worker's value against the baseline's,
- * and the target where issue 5 sets one.
+ * The table: one row per figure, the worker's value against the baseline's
+ * (and the floor's, where it ran), and the target where issue 5 sets one.
  * @param {any} r
  */
 function rows(r) {
   const { A, B, C, D, E } = r.scenarios;
-  const zero = (/** @type {any} */ x) => x.lost + x.duplicated + x.reordered + x.refused;
-  /** @type {[string, unknown, unknown, number | null, string, boolean | null][]} */
+  /** @typedef {[string, unknown, unknown, unknown, number | null, number | null, string, boolean | null]} Row */
+  /** @type {Row[]} */
   const t = [];
   /**
+   * One figure of one scenario, read the same way from every target.
    * @param {string} name
-   * @param {number | null | undefined} b
-   * @param {number | null | undefined} w
+   * @param {any} S the scenario's results by target
+   * @param {(x: any) => number | null | undefined} get
    * @param {string} [target]
-   * @param {boolean | null} [pass]
+   * @param {(ratio: number | null, worker: number | null | undefined) => boolean} [judge]
    */
-  const row = (name, b, w, target = "", pass = null) =>
-    t.push([name, b, w, ratio(w, b), target, pass]);
-  const aR = ratio(A.worker.latencyMs.p99, A.baseline.latencyMs.p99);
-  const cR = ratio(A.worker.cpuUsPerDelivery, A.baseline.cpuUsPerDelivery);
-  row("A fan-out p50 ms", A.baseline.latencyMs.p50, A.worker.latencyMs.p50);
-  row("A fan-out p90 ms", A.baseline.latencyMs.p90, A.worker.latencyMs.p90);
+  const row = (name, S, get, target = "", judge) => {
+    if (!S) return; // a scenario left out with --only
+    const b = S.baseline ? get(S.baseline) : null;
+    const f = S.floor ? get(S.floor) : null;
+    const w = get(S.worker);
+    const q = ratio(w, b);
+    t.push([name, b, f, w, q, ratio(w, f), target, judge ? judge(q, w) : null]);
+  };
+  /** @param {any} x */
+  const faults = (x) => (x ? `${x.lost}/${x.duplicated}/${x.reordered}/${x.refused}` : null);
+  const zero = (/** @type {any} */ x) => x.lost + x.duplicated + x.reordered + x.refused;
+  row("A fan-out p50 ms", A, (x) => x.latencyMs.p50);
+  row("A fan-out p90 ms", A, (x) => x.latencyMs.p90);
   row(
     "A fan-out p99 ms",
-    A.baseline.latencyMs.p99,
-    A.worker.latencyMs.p99,
+    A,
+    (x) => x.latencyMs.p99,
     "<= 3x",
-    aR !== null && aR <= 3,
+    (q) => q !== null && q <= 3,
   );
-  row("A fan-out max ms", A.baseline.latencyMs.max, A.worker.latencyMs.max);
-  row("A deliveries", A.baseline.deliveries, A.worker.deliveries);
-  t.push([
-    "A lost/dup/reordered/refused",
-    `${A.baseline.lost}/${A.baseline.duplicated}/${A.baseline.reordered}/${A.baseline.refused}`,
-    `${A.worker.lost}/${A.worker.duplicated}/${A.worker.reordered}/${A.worker.refused}`,
-    null,
-    "all 0",
-    zero(A.worker) === 0,
-  ]);
+  row("A fan-out max ms", A, (x) => x.latencyMs.max);
+  row("A deliveries", A, (x) => x.deliveries);
+  if (A)
+    t.push([
+      "A lost/dup/reordered/refused",
+      faults(A.baseline),
+      faults(A.floor),
+      faults(A.worker),
+      null,
+      null,
+      "all 0",
+      zero(A.worker) === 0,
+    ]);
   row(
     "A server CPU us/delivery",
-    A.baseline.cpuUsPerDelivery,
-    A.worker.cpuUsPerDelivery,
+    A,
+    (x) => x.cpuUsPerDelivery,
     "<= 4x",
-    cR !== null && cR <= 4,
+    (q) => q !== null && q <= 4,
   );
-  row(
-    "A net CPU us/delivery (- idle)",
-    A.baseline.netCpuUsPerDelivery,
-    A.worker.netCpuUsPerDelivery,
-  );
-  row(
-    "A runtime CPU us/delivery",
-    A.baseline.runtimeCpuUsPerDelivery,
-    A.worker.runtimeCpuUsPerDelivery,
-  );
-  const bR = ratio(B.worker.heldDeliveriesPerSec, B.baseline.heldDeliveriesPerSec);
-  row("B held msg/s", B.baseline.heldRate, B.worker.heldRate);
+  row("A net CPU us/delivery (- idle)", A, (x) => x.netCpuUsPerDelivery);
+  row("A runtime CPU us/delivery", A, (x) => x.runtimeCpuUsPerDelivery);
+  row("B held msg/s", B, (x) => x.heldRate);
   row(
     "B held deliveries/s",
-    B.baseline.heldDeliveriesPerSec,
-    B.worker.heldDeliveriesPerSec,
+    B,
+    (x) => x.heldDeliveriesPerSec,
     ">= 0.6x",
-    bR !== null && bR >= 0.6,
+    (q) => q !== null && q >= 0.6,
   );
   // What one core would hold, from the cost per delivery at the steps held:
   // on a busy machine the steps fail from want of a core long before that.
-  row(
-    "B deliveries per runtime CPU-s",
-    B.baseline.deliveriesPerCpuSecond,
-    B.worker.deliveriesPerCpuSecond,
-  );
-  const cW = C.worker.runtimeKiBPerConn;
+  row("B deliveries per runtime CPU-s", B, (x) => x.deliveriesPerCpuSecond);
   row(
     "C KiB/idle conn (runtime)",
-    C.baseline.runtimeKiBPerConn,
-    cW,
+    C,
+    (x) => x.runtimeKiBPerConn,
     "<= 100 KiB",
-    cW !== null && cW <= 100,
+    (_, w) => w != null && w <= 100,
   );
-  row(
-    "C KiB/idle conn (all procs)",
-    C.baseline.allProcessesKiBPerConn,
-    C.worker.allProcessesKiBPerConn,
-  );
-  if (C.worker.runtimeKiBPerConnAfterIdle !== null) {
-    row(
-      `C KiB/conn after ${C.worker.idleMs / 1000}s idle`,
-      C.baseline.runtimeKiBPerConnAfterIdle,
-      C.worker.runtimeKiBPerConnAfterIdle,
-    );
+  row("C KiB/idle conn (all procs)", C, (x) => x.allProcessesKiBPerConn);
+  if (C && C.worker.runtimeKiBPerConnAfterIdle !== null) {
+    row(`C KiB/conn after ${C.worker.idleMs / 1000}s idle`, C, (x) => x.runtimeKiBPerConnAfterIdle);
   }
-  const dR = ratio(D.worker.allWelcomedMs, D.baseline.allWelcomedMs);
   row(
-    `D all ${D.worker.clients} welcomed ms`,
-    D.baseline.allWelcomedMs,
-    D.worker.allWelcomedMs,
+    `D all ${D?.worker.clients} welcomed ms`,
+    D,
+    (x) => x.allWelcomedMs,
     "<= 5x",
-    dR !== null && dR <= 5,
+    (q) => q !== null && q <= 5,
   );
-  row("D join p50 ms", D.baseline.joinLatencyMs.p50, D.worker.joinLatencyMs.p50);
-  row("D join p99 ms", D.baseline.joinLatencyMs.p99, D.worker.joinLatencyMs.p99);
-  row("E join since-200 p50 ms", E.baseline.joinWithSinceMs.p50, E.worker.joinWithSinceMs.p50);
-  row("E join since-200 p99 ms", E.baseline.joinWithSinceMs.p99, E.worker.joinWithSinceMs.p99);
-  row("E page of 100 p50 ms", E.baseline.pageMs.p50, E.worker.pageMs.p50);
-  row("E page of 100 p99 ms", E.baseline.pageMs.p99, E.worker.pageMs.p99);
+  row("D join p50 ms", D, (x) => x.joinLatencyMs.p50);
+  row("D join p99 ms", D, (x) => x.joinLatencyMs.p99);
+  row("E join since-200 p50 ms", E, (x) => x.joinWithSinceMs.p50);
+  row("E join since-200 p99 ms", E, (x) => x.joinWithSinceMs.p99);
+  row("E page of 100 p50 ms", E, (x) => x.pageMs.p50);
+  row("E page of 100 p99 ms", E, (x) => x.pageMs.p99);
   const s = r.sizes;
   const js = s.pageJs.gzip / 1024;
-  t.push(["Worker bundle KiB gzip", "", round(s.workerBundle.gzip / 1024), null, "", null]);
-  t.push(["Page JS KiB gzip", "", round(js), null, "<= 30 KiB", js <= 30]);
-  t.push(["Page CSS KiB gzip", "", round(s.pageCss.gzip / 1024), null, "", null]);
+  /**
+   * @param {string} name
+   * @param {number} kib
+   * @param {string} [target]
+   * @param {boolean | null} [pass]
+   */
+  const size = (name, kib, target = "", pass = null) =>
+    t.push([name, "", "", round(kib), null, null, target, pass]);
+  size("Worker bundle KiB gzip", s.workerBundle.gzip / 1024);
+  size("Page JS KiB gzip", js, "<= 30 KiB", js <= 30);
+  size("Page CSS KiB gzip", s.pageCss.gzip / 1024);
   return t;
 }
 
 /** @param {ReturnType<typeof rows>} t */
 function table(t) {
-  const head = ["figure", "baseline", "worker", "ratio", "target", "pass"];
-  const cells = t.map(([a, b, w, q, target, pass]) => [
+  const head = ["figure", "baseline", "floor", "worker", "ratio", "target", "pass", "vs floor"];
+  const cells = t.map(([a, b, f, w, q, qf, target, pass]) => [
     a,
     fmt(b),
+    fmt(f),
     fmt(w),
     q === null ? "" : `${q}x`,
     target,
     pass === null ? "" : pass ? "PASS" : "FAIL",
+    qf === null ? "" : `${qf}x`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => String(c[i]).length)));
   const line = (/** @type {string[]} */ c) =>
@@ -248,16 +254,27 @@ async function main() {
   process.once("SIGINT", stopAll);
   process.once("SIGTERM", stopAll);
   try {
-    say("starting the baseline and wrangler dev");
+    say("starting the baseline, the floor's wrangler dev and the worker's");
     targets.push(await startBaseline());
+    targets.push(await startFloor());
     targets.push(await startWorker());
-    const scenarios = {
-      A: await both("A fan-out", targets, (t) => fanOut(t, PLAN.fanOut)),
-      B: await both("B saturation", targets, (t) => saturation(t, PLAN.saturation)),
-      C: await both("C idle", targets, (t) => idle(t, PLAN.idle)),
-      D: await both("D join storm", targets, (t) => joinStorm(t, PLAN.joinStorm)),
-      E: await both("E catch-up", targets, (t) => catchUp(t, PLAN.catchUp)),
-    };
+    /** @type {Record<string, any>} */
+    const scenarios = {};
+    if (wanted("A")) scenarios.A = await both("A fan-out", targets, (t) => fanOut(t, PLAN.fanOut));
+    if (wanted("B")) {
+      scenarios.B = await both("B saturation", targets, (t) => saturation(t, PLAN.saturation));
+    }
+    if (wanted("C")) scenarios.C = await both("C idle", targets, (t) => idle(t, PLAN.idle));
+    if (wanted("D"))
+      scenarios.D = await both("D join storm", targets, (t) => joinStorm(t, PLAN.joinStorm));
+    if (wanted("E")) {
+      // The floor keeps no history: nothing to catch up from.
+      scenarios.E = await both(
+        "E catch-up",
+        targets.filter((t) => t.name !== "floor"),
+        (t) => catchUp(t, PLAN.catchUp),
+      );
+    }
     const processes = Object.fromEntries(targets.map((t) => [t.name, t.processes()]));
     say("sizes: wrangler deploy --dry-run");
     const sizeReport = sizes(root, say);
@@ -292,7 +309,7 @@ async function main() {
     console.log(`\nroomchat benchmark, ${result.mode} run, ${result.startedAt}, ${loadNote}\n`);
     console.log(out);
     console.log(
-      `\nB stopped by: baseline ${scenarios.B.baseline?.stoppedBy}; worker ${scenarios.B.worker?.stoppedBy}\n`,
+      `\nB stopped by: baseline ${scenarios.B?.baseline?.stoppedBy}; floor ${scenarios.B?.floor?.stoppedBy}; worker ${scenarios.B?.worker?.stoppedBy}\n`,
     );
     if (JSON.stringify(scenarios).includes('"runtimeRestarted":true')) {
       console.log(
@@ -302,15 +319,17 @@ async function main() {
     const dir = join(root, "bench", "results");
     mkdirSync(dir, { recursive: true });
     const json = `${JSON.stringify({ ...result, table: t }, null, 2)}\n`;
-    if (quick) {
+    if (quick && !only) {
       // Quick runs (CI, a check after a change) do not pile up files.
       writeFileSync(join(dir, "quick-latest.json"), json);
       say("wrote bench/results/quick-latest.json");
     } else {
       const stamp = started.toISOString().replace(/[:.]/g, "-");
-      writeFileSync(join(dir, `${stamp}.json`), json);
-      writeFileSync(join(dir, "latest.json"), json);
-      say(`wrote bench/results/${stamp}.json and latest.json`);
+      // A partial run does not stand in for the latest full one.
+      const name = only ? `${stamp}-only-${only.join("")}.json` : `${stamp}.json`;
+      writeFileSync(join(dir, name), json);
+      if (!only) writeFileSync(join(dir, "latest.json"), json);
+      say(`wrote bench/results/${name}${only ? "" : " and latest.json"}`);
     }
   } finally {
     clearTimeout(watchdog);

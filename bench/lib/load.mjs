@@ -61,7 +61,8 @@ function readMessage(text) {
  */
 export function connect(url, timeoutMs = 30_000) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
+    // Compression is offered, as browsers do; every server here declines it.
+    const ws = new WebSocket(url);
     /** @type {Client} */
     const client = {
       ws,

@@ -1,8 +1,10 @@
-// The two servers the benchmark compares, behind one interface (Target):
-// the worker under `wrangler dev` (limits raised out of the way with --var)
-// and the minimal Node broadcast server of bench/baseline/server.mjs.
+// The servers the benchmark compares, behind one interface (Target): the
+// worker under `wrangler dev` (limits raised out of the way with --var), the
+// minimal Node broadcast server of bench/baseline/server.mjs, and the same
+// minimal room as a Durable Object under `wrangler dev` (bench/floor), the
+// platform's floor.
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -79,19 +81,23 @@ export async function startBaseline() {
  */
 export function snapshot(from) {
   const dir = mkdtempSync(join(tmpdir(), "roomchat-bench-src-"));
-  for (const name of ["worker", "dist", "wrangler.toml", "package.json"]) {
-    cpSync(join(from, name), join(dir, name), { recursive: true });
+  for (const name of ["worker", "worker.ts", "dist", "wrangler.toml", "package.json"]) {
+    if (existsSync(join(from, name)))
+      cpSync(join(from, name), join(dir, name), { recursive: true });
   }
-  symlinkSync(join(from, "node_modules"), join(dir, "node_modules"));
+  // bench/floor has no node_modules of its own: it uses this project's wrangler.
+  const modules = existsSync(join(from, "node_modules")) ? from : root;
+  symlinkSync(join(modules, "node_modules"), join(dir, "node_modules"));
   return dir;
 }
 
 /**
  * @param {string} [dir] the project to run: by default a snapshot of this one; another
  *   checkout or a patched copy, to compare
+ * @param {string} [name] how the results call it
  * @returns {Promise<Server>}
  */
-export async function startWorker(dir) {
+export async function startWorker(dir, name = "worker") {
   const copy = snapshot(dir ?? root);
   const dev = await startDevServer({ vars: VARS, cwd: copy }).catch((err) => {
     rmSync(copy, { recursive: true, force: true });
@@ -102,7 +108,7 @@ export async function startWorker(dir) {
   const isProxy = (/** @type {string} */ args) => args.includes(`entry=127.0.0.1:${dev.port}`);
   const procs = () => groupProcesses(dev.pgid);
   return {
-    name: "worker",
+    name,
     url: dev.url,
     wsUrl: dev.wsUrl,
     pids: () => procs().map((p) => p.pid),
@@ -121,4 +127,13 @@ export async function startWorker(dir) {
       rmSync(copy, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The platform's floor: bench/floor, the baseline's room as a hibernating
+ * Durable Object, under its own `wrangler dev`.
+ * @returns {Promise<Server>}
+ */
+export function startFloor() {
+  return startWorker(join(root, "bench", "floor"), "floor");
 }
