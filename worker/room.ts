@@ -149,6 +149,18 @@ export class Room extends DurableObject<Env> {
   private movedUpTo: number;
   /** Live sockets and their attachments, rebuilt from the runtime after a wake. */
   private readonly conns = new Map<WebSocket, Conn>();
+  /** How many of `conns` each address key has: MAX_CONN_PER_IP without listing sockets. */
+  private readonly perAddress = new Map<string, number>();
+  /**
+   * Every stored session as the protocol shows it, in join order: what a
+   * `welcome` lists and what MAX_USERS counts. Read from `sessions` once
+   * after a start, then kept in step with every write to that table, so
+   * that a join does not read and sort the whole table (a storm of n joins
+   * would be O(n²) rows). Null until first needed.
+   */
+  private roster: Map<string, User> | null = null;
+  /** The roster's last entry when it was appended, an upper bound of its join order. */
+  private rosterTail: User | undefined;
   /** When the alarm is set for, as far as this instance knows. */
   private alarmAt: number | null = null;
   private hmacKey: Promise<CryptoKey> | undefined;
@@ -175,7 +187,7 @@ export class Room extends DurableObject<Env> {
     this.movedUpTo = (bounds.lo ?? 1) - 1;
     for (const ws of ctx.getWebSockets()) {
       const conn = ws.deserializeAttachment() as Conn | null;
-      if (conn) this.conns.set(ws, conn);
+      if (conn) this.track(ws, conn);
     }
     // Answered by the runtime itself, so a keep-alive never wakes the room.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
@@ -241,8 +253,7 @@ export class Room extends DurableObject<Env> {
     // sends find tokens; this is the one place where the room may wait.
     if (!this.leases.has(limiterName)) await this.topUpLease(limiterName);
     // Counted after the last await, so that concurrent upgrades cannot all pass.
-    const addrTag = `a:${addrKey}`;
-    if (this.ctx.getWebSockets(addrTag).length >= this.config.MAX_CONN_PER_IP) {
+    if ((this.perAddress.get(addrKey) ?? 0) >= this.config.MAX_CONN_PER_IP) {
       this.logEvent("info", "refused", {
         code: HttpErrorCode.TooManyConnections,
         tag: addrKey.slice(0, 8),
@@ -269,9 +280,9 @@ export class Room extends DurableObject<Env> {
     };
     const place = request.headers.get(PLACE_HEADER);
     if (place) conn.f = decodeURIComponent(place);
-    this.ctx.acceptWebSocket(server, [addrTag]);
+    this.ctx.acceptWebSocket(server);
     server.serializeAttachment(conn);
-    this.conns.set(server, conn);
+    this.track(server, conn);
     this.scheduleAlarm(now + this.config.JOIN_TIMEOUT_MS);
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -417,7 +428,7 @@ export class Room extends DurableObject<Env> {
           if (c.c === row.conn_id && other !== ws) {
             c.u = undefined;
             c.n = undefined;
-            this.conns.delete(other);
+            this.untrack(other);
             this.closeQuietly(other, CloseCode.TakenOver, "taken over by a newer connection");
           }
         }
@@ -428,6 +439,7 @@ export class Room extends DurableObject<Env> {
         row.user_id,
       );
       row = { ...row, away_since: null, conn_id: conn.c };
+      this.rosterPut(row);
       if (row.rate_tokens !== null && row.rate_at !== null) conn.b = [row.rate_tokens, row.rate_at];
       if (wasAway) this.broadcast({ type: "back", user: toUser(row) }, ws);
       this.logEvent("info", "resumed", { user: row.user_id, wasAway });
@@ -437,8 +449,7 @@ export class Room extends DurableObject<Env> {
         this.refuse(ws, conn, { code: ErrorCode.NameInvalid, message: name.error });
         return;
       }
-      const count = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM sessions").one().n;
-      if (count >= this.config.MAX_USERS) {
+      if (this.users().size >= this.config.MAX_USERS) {
         this.refuse(ws, conn, { code: ErrorCode.RoomFull, message: "The room is full." });
         return;
       }
@@ -475,6 +486,7 @@ export class Room extends DurableObject<Env> {
         row.joined_at,
         row.conn_id,
       );
+      this.rosterPut(row);
       this.broadcast({ type: "joined", user: toUser(row) }, ws);
       this.logEvent("info", "joined", { user: row.user_id, tag: row.tag });
     }
@@ -482,10 +494,7 @@ export class Room extends DurableObject<Env> {
     conn.n = row.name;
     ws.serializeAttachment(conn);
 
-    const users = this.sql
-      .exec<SessionRow>("SELECT * FROM sessions ORDER BY joined_at, user_id")
-      .toArray()
-      .map(toUser);
+    const users = [...this.users().values()];
     let messages: Message[];
     let gap = false;
     if (frame.since === undefined) {
@@ -658,6 +667,7 @@ export class Room extends DurableObject<Env> {
   /** A session whose grace period is over leaves for good. */
   private endSession(row: SessionRow): void {
     this.sql.exec("DELETE FROM sessions WHERE user_id = ?", row.user_id);
+    this.roster?.delete(row.user_id);
     this.broadcast({ type: "left", user: toUser(row), reason: "disconnect" });
     this.logEvent("info", "left", { user: row.user_id, reason: "disconnect" });
   }
@@ -675,9 +685,10 @@ export class Room extends DurableObject<Env> {
       .exec<SessionRow>("SELECT * FROM sessions WHERE user_id = ?", conn.u)
       .toArray()[0];
     this.sql.exec("DELETE FROM sessions WHERE user_id = ?", conn.u);
+    this.roster?.delete(conn.u as string);
     conn.u = undefined;
     conn.n = undefined;
-    this.conns.delete(ws);
+    this.untrack(ws);
     if (row) {
       this.broadcast({ type: "left", user: toUser(row), reason: "leave" });
       this.logEvent("info", "left", { user: row.user_id, reason: "leave" });
@@ -687,6 +698,58 @@ export class Room extends DurableObject<Env> {
 
   // -------------------------------------------------------------------------
   // Connections and presence
+
+  private track(ws: WebSocket, conn: Conn): void {
+    this.conns.set(ws, conn);
+    this.perAddress.set(conn.a, (this.perAddress.get(conn.a) ?? 0) + 1);
+  }
+
+  /** Forgets a socket (idempotent: a socket is untracked at most once). */
+  private untrack(ws: WebSocket): void {
+    const conn = this.conns.get(ws);
+    if (!conn) return;
+    this.conns.delete(ws);
+    const left = (this.perAddress.get(conn.a) ?? 1) - 1;
+    if (left > 0) this.perAddress.set(conn.a, left);
+    else this.perAddress.delete(conn.a);
+  }
+
+  private users(): Map<string, User> {
+    if (!this.roster) {
+      this.roster = new Map();
+      for (const row of this.sql.exec<SessionRow>(
+        "SELECT * FROM sessions ORDER BY joined_at, user_id",
+      )) {
+        this.roster.set(row.user_id, toUser(row));
+      }
+      this.rosterTail = undefined;
+      for (const user of this.roster.values()) this.rosterTail = user;
+    }
+    return this.roster;
+  }
+
+  /** Keeps the roster in step with a row just inserted or updated in `sessions`. */
+  private rosterPut(row: SessionRow): void {
+    const roster = this.roster;
+    if (!roster) return;
+    const user = toUser(row);
+    // An update keeps its place (a Map keeps the first insertion's order).
+    if (roster.has(user.id)) {
+      roster.set(user.id, user);
+      return;
+    }
+    // A new session joins last, unless the clock stepped back: then read it all again.
+    const tail = this.rosterTail;
+    if (
+      tail &&
+      (tail.joinedAt > user.joinedAt || (tail.joinedAt === user.joinedAt && tail.id > user.id))
+    ) {
+      this.roster = null;
+      return;
+    }
+    roster.set(user.id, user);
+    this.rosterTail = user;
+  }
 
   private connOf(ws: WebSocket): Conn {
     let conn = this.conns.get(ws);
@@ -709,7 +772,7 @@ export class Room extends DurableObject<Env> {
    * and the others see it away. Idempotent: the row is matched on conn_id.
    */
   private connectionGone(ws: WebSocket, conn: Conn, code: number): void {
-    this.conns.delete(ws);
+    this.untrack(ws);
     if (conn.u === undefined) return;
     const now = Date.now();
     const bucket = conn.b ?? null;
@@ -725,6 +788,7 @@ export class Room extends DurableObject<Env> {
       .toArray()[0];
     conn.u = undefined;
     if (!row) return;
+    this.rosterPut(row);
     this.broadcast({ type: "away", user: toUser(row) });
     this.logEvent("info", "away", { user: row.user_id, code });
     this.scheduleAlarm(now + this.config.RESUME_GRACE_MS);
@@ -752,6 +816,7 @@ export class Room extends DurableObject<Env> {
         r.user_id,
       );
     }
+    this.roster = null;
     this.logEvent("info", "sessions_orphaned", { count: orphans.length });
     this.scheduleAlarm(now + this.config.RESUME_GRACE_MS);
   }
