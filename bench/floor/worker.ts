@@ -12,6 +12,8 @@ import { DurableObject } from "cloudflare:workers";
 
 interface Env {
   ROOM: DurableObjectNamespace<FloorRoom>;
+  /** "1": write each message to SQLite before the broadcast, as roomchat must (bench/floor-storage.mjs). */
+  STORE?: string;
 }
 interface Member {
   id: string;
@@ -35,6 +37,11 @@ export class FloorRoom extends DurableObject<Env> {
       if (user) this.members.set(ws, user);
     }
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+    if (env.STORE === "1") {
+      ctx.storage.sql.exec(
+        "CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY, id TEXT UNIQUE, text TEXT)",
+      );
+    }
   }
 
   override async fetch(): Promise<Response> {
@@ -88,6 +95,16 @@ export class FloorRoom extends DurableObject<Env> {
         }),
       );
     } else if (frame.type === "send" && me) {
+      if (this.env.STORE === "1") {
+        // The least a durable room writes: the runtime holds the broadcast
+        // (the output gate) until this commit is done.
+        this.ctx.storage.sql.exec(
+          "INSERT INTO messages (seq, id, text) VALUES (?, ?, ?)",
+          this.seq + 1,
+          String(frame.id),
+          String(frame.text),
+        );
+      }
       this.broadcast({
         type: "message",
         seq: ++this.seq,

@@ -95,11 +95,12 @@ export function snapshot(from) {
  * @param {string} [dir] the project to run: by default a snapshot of this one; another
  *   checkout or a patched copy, to compare
  * @param {string} [name] how the results call it
+ * @param {Record<string, string | number>} [vars] more `--var`s
  * @returns {Promise<Server>}
  */
-export async function startWorker(dir, name = "worker") {
+export async function startWorker(dir, name = "worker", vars = {}) {
   const copy = snapshot(dir ?? root);
-  const dev = await startDevServer({ vars: VARS, cwd: copy }).catch((err) => {
+  const dev = await startDevServer({ vars: { ...VARS, ...vars }, cwd: copy }).catch((err) => {
     rmSync(copy, { recursive: true, force: true });
     throw err;
   });
@@ -132,8 +133,11 @@ export async function startWorker(dir, name = "worker") {
 /**
  * The platform's floor: bench/floor, the baseline's room as a hibernating
  * Durable Object, under its own `wrangler dev`.
+ * @param {boolean} [store] with one SQLite write per message (before the broadcast)
  * @returns {Promise<Server>}
  */
-export function startFloor() {
-  return startWorker(join(root, "bench", "floor"), "floor");
+export function startFloor(store = false) {
+  return store
+    ? startWorker(join(root, "bench", "floor"), "floor+sql", { STORE: 1 })
+    : startWorker(join(root, "bench", "floor"), "floor");
 }
