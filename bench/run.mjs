@@ -31,6 +31,10 @@ const only = process.argv
   ?.slice(7)
   .split(",");
 const wanted = (/** @type {string} */ s) => !only || only.includes(s);
+// `--worker-dir DIR` measures another copy of the project (a commit before a
+// change, a patched room) as "worker", to compare.
+const at = process.argv.indexOf("--worker-dir");
+const workerDir = at >= 0 ? process.argv[at + 1] : undefined;
 const say = (/** @type {string} */ line) => console.error(`[bench] ${line}`);
 
 /** Load is "high" above this 1-minute load average on this 2-core machine. */
@@ -257,7 +261,7 @@ async function main() {
     say("starting the baseline, the floor's wrangler dev and the worker's");
     targets.push(await startBaseline());
     targets.push(await startFloor());
-    targets.push(await startWorker());
+    targets.push(await startWorker(workerDir));
     /** @type {Record<string, any>} */
     const scenarios = {};
     if (wanted("A")) scenarios.A = await both("A fan-out", targets, (t) => fanOut(t, PLAN.fanOut));
@@ -292,7 +296,7 @@ async function main() {
         // Judged before the run: the average after it includes the benchmark's own load.
         underLoad: (loadBefore[0] ?? 0) > LOADED,
       },
-      commit: gitCommit(),
+      commit: workerDir ? `${workerDir} (--worker-dir)` : gitCommit(),
       // Uncommitted changes in what the worker is built from, if any.
       dirty: gitDirty(),
       vars: VARS,
@@ -319,17 +323,20 @@ async function main() {
     const dir = join(root, "bench", "results");
     mkdirSync(dir, { recursive: true });
     const json = `${JSON.stringify({ ...result, table: t }, null, 2)}\n`;
-    if (quick && !only) {
+    // A partial run (some scenarios, or another copy of the worker) does not
+    // stand in for the latest full one.
+    const partial = only !== undefined || workerDir !== undefined;
+    if (quick && !partial) {
       // Quick runs (CI, a check after a change) do not pile up files.
       writeFileSync(join(dir, "quick-latest.json"), json);
       say("wrote bench/results/quick-latest.json");
     } else {
       const stamp = started.toISOString().replace(/[:.]/g, "-");
-      // A partial run does not stand in for the latest full one.
-      const name = only ? `${stamp}-only-${only.join("")}.json` : `${stamp}.json`;
+      const tags = `${only ? `-only-${only.join("")}` : ""}${workerDir ? "-other-worker" : ""}`;
+      const name = `${stamp}${quick ? "-quick" : ""}${tags}.json`;
       writeFileSync(join(dir, name), json);
-      if (!only) writeFileSync(join(dir, "latest.json"), json);
-      say(`wrote bench/results/${name}${only ? "" : " and latest.json"}`);
+      if (!partial) writeFileSync(join(dir, "latest.json"), json);
+      say(`wrote bench/results/${name}${partial ? "" : " and latest.json"}`);
     }
   } finally {
     clearTimeout(watchdog);
