@@ -12,7 +12,9 @@
 // when their connection dies.
 //
 // Knobs: SOAK_SECONDS, SOAK_CLIENTS (200), SOAK_ROOMS (4), SOAK_CUT_PERCENT
-// (2, per round of SOAK_CUT_EVERY_MS = 2000).
+// (2, per round of SOAK_CUT_EVERY_MS = 2000), SOAK_HISTORY_LIMIT (1000000:
+// nothing pruned, so that every confirmed send is compared with storage; the
+// checker also accepts a pruned prefix).
 import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { checkRoom, ResilientClient, type RoomCheck, roomInfo } from "../lib/resilient";
@@ -24,6 +26,7 @@ const CLIENTS = env("SOAK_CLIENTS", 200);
 const ROOMS = env("SOAK_ROOMS", 4);
 const CUT_PERCENT = env("SOAK_CUT_PERCENT", 2);
 const CUT_EVERY_MS = env("SOAK_CUT_EVERY_MS", 2000);
+const HISTORY_LIMIT = env("SOAK_HISTORY_LIMIT", 1_000_000);
 const SAMPLE_EVERY_MS = 5000;
 /** After the load: idle with every client connected (the rooms hibernate), then all closed. */
 const IDLE_SECONDS = env("SOAK_IDLE_SECONDS", 30);
@@ -97,7 +100,7 @@ beforeAll(async () => {
       ADDR_RATE_BURST: 1_000_000,
       ADDR_RATE_PER_SEC: 1_000_000,
       MAX_CONN_PER_IP: 10_000,
-      HISTORY_LIMIT: 1_000_000,
+      HISTORY_LIMIT,
     },
   });
 });
