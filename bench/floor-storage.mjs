@@ -9,17 +9,11 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { saturation, settle } from "./lib/load.mjs";
+import { FULL_PLAN } from "./lib/plan.mjs";
 import { loadAverage } from "./lib/proc.mjs";
 import { startFloor } from "./lib/targets.mjs";
 
-const PLAN = {
-  clients: 100,
-  senders: 10,
-  rates: [10, 20, 30, 50, 75, 100, 150, 200, 300, 400, 600, 800, 1200],
-  warmupMs: 3000,
-  stepMs: 5000,
-  p99LimitMs: 250,
-};
+const PLAN = FULL_PLAN.saturation;
 
 const results = {
   startedAt: new Date().toISOString(),

@@ -16,6 +16,7 @@ import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { catchUp, fanOut, idle, joinStorm, saturation, settle } from "./lib/load.mjs";
+import { FULL_PLAN, QUICK_PLAN } from "./lib/plan.mjs";
 import { loadAverage } from "./lib/proc.mjs";
 import { sizes } from "./lib/sizes.mjs";
 import { round } from "./lib/stats.mjs";
@@ -40,38 +41,10 @@ const say = (/** @type {string} */ line) => console.error(`[bench] ${line}`);
 /** Load is "high" above this 1-minute load average on this 2-core machine. */
 const LOADED = 1.5;
 
-const PLAN = quick
-  ? {
-      fanOut: { clients: 10, senders: 2, rate: 50, warmupMs: 1000, durationMs: 2000 },
-      saturation: {
-        clients: 20,
-        senders: 4,
-        rates: [20, 50, 200],
-        warmupMs: 1000,
-        stepMs: 1000,
-        p99LimitMs: 250,
-      },
-      idle: { clients: 100, idleMs: 0 },
-      joinStorm: { clients: 50 },
-      catchUp: { history: 250, joins: 5, pages: 10 },
-    }
-  : {
-      fanOut: { clients: 50, senders: 10, rate: 100, warmupMs: 3000, durationMs: 20_000 },
-      saturation: {
-        clients: 100,
-        senders: 10,
-        rates: [10, 20, 30, 50, 75, 100, 150, 200, 300, 400, 600, 800, 1200],
-        warmupMs: 3000,
-        stepMs: 5000,
-        p99LimitMs: 250,
-      },
-      idle: { clients: 1000, idleMs: 15_000 },
-      joinStorm: { clients: 500 },
-      catchUp: { history: 400, joins: 50, pages: 200 },
-    };
+const PLAN = quick ? QUICK_PLAN : FULL_PLAN;
 
 /**
- * Runs one scenario against both targets, baseline first.
+ * Runs one scenario against every target in turn, baseline first.
  * @template T
  * @param {string} label
  * @param {Target[]} targets

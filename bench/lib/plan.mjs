@@ -1,0 +1,33 @@
+// The benchmark's plans: the sizes of each scenario in a full run (for
+// people) and a quick one (seconds, for CI). bench/run.mjs runs them;
+// bench/floor-storage.mjs reuses the full run's saturation step.
+
+export const QUICK_PLAN = {
+  fanOut: { clients: 10, senders: 2, rate: 50, warmupMs: 1000, durationMs: 2000 },
+  saturation: {
+    clients: 20,
+    senders: 4,
+    rates: [20, 50, 200],
+    warmupMs: 1000,
+    stepMs: 1000,
+    p99LimitMs: 250,
+  },
+  idle: { clients: 100, idleMs: 0 },
+  joinStorm: { clients: 50 },
+  catchUp: { history: 250, joins: 5, pages: 10 },
+};
+
+export const FULL_PLAN = {
+  fanOut: { clients: 50, senders: 10, rate: 100, warmupMs: 3000, durationMs: 20_000 },
+  saturation: {
+    clients: 100,
+    senders: 10,
+    rates: [10, 20, 30, 50, 75, 100, 150, 200, 300, 400, 600, 800, 1200],
+    warmupMs: 3000,
+    stepMs: 5000,
+    p99LimitMs: 250,
+  },
+  idle: { clients: 1000, idleMs: 15_000 },
+  joinStorm: { clients: 500 },
+  catchUp: { history: 400, joins: 50, pages: 200 },
+};
