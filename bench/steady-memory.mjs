@@ -14,7 +14,7 @@
 // Usage: node bench/steady-memory.mjs [knobs]; prints the samples.
 import { randomBytes } from "node:crypto";
 import { closeAll, connect, join } from "./lib/load.mjs";
-import { rssKiB } from "./lib/proc.mjs";
+import { rssKiB, statusKiB } from "./lib/proc.mjs";
 import { startWorker } from "./lib/targets.mjs";
 
 const arg = (/** @type {string} */ name, /** @type {number} */ fallback) => {
@@ -43,7 +43,7 @@ const sample = (/** @type {string} */ label) => {
     .filter((p) => /** @type {{comm: string}} */ (p).comm === "workerd")
     .map((p) => {
       const { pid, role } = /** @type {{pid: number, role: string}} */ (p);
-      return `${role} ${mb(rssKiB(pid))} MB`;
+      return `${role} ${mb(rssKiB(pid))} MB (anon ${mb(statusKiB(pid, "RssAnon"))}, file ${mb(statusKiB(pid, "RssFile"))})`;
     });
   console.log(`${label} t=${Math.round((Date.now() - t0) / 1000)}s: ${each.join(", ")}`);
 };

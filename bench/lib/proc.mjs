@@ -69,8 +69,17 @@ export function cpuMs(pid) {
  * @param {number} pid
  */
 export function rssKiB(pid) {
+  return statusKiB(pid, "VmRSS");
+}
+
+/**
+ * One memory field of /proc/<pid>/status in KiB (VmRSS, RssAnon, RssFile, RssShmem), or 0.
+ * @param {number} pid
+ * @param {string} field
+ */
+export function statusKiB(pid, field) {
   try {
-    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    const m = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     return m ? Number(m[1]) : 0;
   } catch {
     return 0;

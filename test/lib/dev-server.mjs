@@ -159,6 +159,10 @@ export async function startDevServer(options = {}) {
     "--log-level",
     "log",
     "--show-interactive-dev-session=false",
+    // wrangler's default inspector port is 9229 for every instance: two
+    // servers starting at once (a test beside a benchmark) raced for it.
+    "--inspector-port",
+    String(await freePort()),
   ];
   for (const [k, v] of Object.entries(options.vars ?? {})) args.push("--var", `${k}:${v}`);
 
