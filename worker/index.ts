@@ -198,7 +198,7 @@ app.get("/api/rooms/:room/ws", roomParam, async (c) => {
   if (!res.webSocket) return res; // refused by the room (429, 500): its JSON error as is
   // Compression is declined, though every browser offers it: frames are
   // small JSON, and the runtime would keep a deflate and an inflate state for
-  // every socket (~200 KiB measured) and compress every frame once per
+  // every socket (about 300 KiB a socket, measured) and compress every frame once per
   // recipient. A response that names the extensions it accepts, none of them
   // permessage-deflate, makes the runtime agree to none; the header itself
   // does not reach the client. (The compatibility flag
