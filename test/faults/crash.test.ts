@@ -8,7 +8,7 @@
 // confirmed is lost, nothing is stored twice, each sender's order holds, and
 // no client shows a hole.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { checkRoom, ResilientClient, roomInfo, waitUntil } from "../lib/resilient";
+import { checkRoom, ResilientClient, roomInfo, totalStats, waitUntil } from "../lib/resilient";
 import { type DevServer, startDevServer } from "../lib/wrangler";
 import { sleep, UNTHROTTLED } from "./helpers";
 
@@ -95,7 +95,7 @@ it("loses nothing confirmed and doubles nothing across a SIGKILL and a restart",
   const info = await roomInfo(server.url, room);
   expect(info.online).toBe(CLIENTS);
 
-  const sum = (f: (c: ResilientClient) => number) => clients.reduce((n, c) => n + f(c), 0);
+  const totals = totalStats(clients);
   console.log(
     JSON.stringify({
       scenario: "crash",
@@ -104,17 +104,9 @@ it("loses nothing confirmed and doubles nothing across a SIGKILL and a restart",
       seqAtCrash,
       unconfirmedAtCrash,
       latestSeq,
-      connects: sum((c) => c.stats.connects),
-      resends: sum((c) => c.stats.resends),
-      repeatAnswers: sum((c) => c.stats.repeatAnswers),
-      confirmedByCatchUp: sum((c) => c.stats.confirmedByCatchUp),
-      queuedOffline: sum((c) => c.stats.queuedOffline),
-      gaps: sum((c) => c.stats.gaps),
-      pages: sum((c) => c.stats.pages),
-      dropped: sum((c) => c.stats.dropped),
-      outOfOrder: sum((c) => c.stats.outOfOrder),
+      ...totals,
     }),
   );
-  expect(sum((c) => c.stats.outOfOrder)).toBe(0);
+  expect(totals.outOfOrder).toBe(0);
   for (const c of clients) c.close();
 });

@@ -560,6 +560,31 @@ export class ResilientClient {
 }
 
 // -----------------------------------------------------------------------------
+// Summaries
+
+type Counter = {
+  [K in keyof ResilientStats]: ResilientStats[K] extends number ? K : never;
+}[keyof ResilientStats];
+
+/** Every client's counters added up, and their close codes counted: a scenario's summary. */
+export function totalStats(
+  clients: ResilientClient[],
+): Record<Counter, number> & { closes: Record<string, number> } {
+  const total = { closes: {} as Record<string, number> } as Record<Counter, number> & {
+    closes: Record<string, number>;
+  };
+  for (const c of clients) {
+    for (const [key, value] of Object.entries(c.stats)) {
+      if (typeof value === "number") total[key as Counter] = (total[key as Counter] ?? 0) + value;
+    }
+    for (const [code, n] of Object.entries(c.stats.closes)) {
+      total.closes[code] = (total.closes[code] ?? 0) + n;
+    }
+  }
+  return total;
+}
+
+// -----------------------------------------------------------------------------
 // Reading a room over HTTP
 
 export async function roomInfo(base: string, room: string): Promise<RoomInfo> {

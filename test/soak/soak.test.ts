@@ -17,7 +17,7 @@
 // checker also accepts a pruned prefix).
 import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { checkRoom, ResilientClient, type RoomCheck, roomInfo } from "../lib/resilient";
+import { checkRoom, ResilientClient, type RoomCheck, roomInfo, totalStats } from "../lib/resilient";
 import { type DevServer, startDevServer } from "../lib/wrangler";
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -205,23 +205,8 @@ it(`${CLIENTS} clients in ${ROOMS} rooms for ${SECONDS} s with cut connections l
     refused: Object.values(checks).reduce((n, c) => n + c.verdict.counts.refused, 0),
     unknown: Object.values(checks).reduce((n, c) => n + c.verdict.counts.unknown, 0),
     cutRounds,
-    cuts: sum((c) => c.stats.cuts),
     cutMidSend,
-    connects: sum((c) => c.stats.connects),
-    resumed: sum((c) => c.stats.resumed),
-    freshSessions: sum((c) => c.stats.freshSessions),
-    resends: sum((c) => c.stats.resends),
-    repeatAnswers: sum((c) => c.stats.repeatAnswers),
-    confirmedByCatchUp: sum((c) => c.stats.confirmedByCatchUp),
-    queuedOffline: sum((c) => c.stats.queuedOffline),
-    gaps: sum((c) => c.stats.gaps),
-    pages: sum((c) => c.stats.pages),
-    dropped: sum((c) => c.stats.dropped),
-    outOfOrder: sum((c) => c.stats.outOfOrder),
-    closes: clients.reduce<Record<string, number>>((acc, c) => {
-      for (const [code, n] of Object.entries(c.stats.closes)) acc[code] = (acc[code] ?? 0) + n;
-      return acc;
-    }, {}),
+    ...totalStats(clients),
     errors: Object.fromEntries(
       Object.entries(checks).map(([r, c]) => [r, c.verdict.errors.length]),
     ),
