@@ -439,9 +439,9 @@ export class Room extends DurableObject<Env> {
         row.user_id,
       );
       row = { ...row, away_since: null, conn_id: conn.c };
-      this.rosterPut(row);
+      const user = this.rosterPut(row);
       if (row.rate_tokens !== null && row.rate_at !== null) conn.b = [row.rate_tokens, row.rate_at];
-      if (wasAway) this.broadcast({ type: "back", user: toUser(row) }, ws);
+      if (wasAway) this.broadcast({ type: "back", user }, ws);
       this.logEvent("info", "resumed", { user: row.user_id, wasAway });
     } else {
       const name = normalizeUserName(frame.name);
@@ -486,8 +486,7 @@ export class Room extends DurableObject<Env> {
         row.joined_at,
         row.conn_id,
       );
-      this.rosterPut(row);
-      this.broadcast({ type: "joined", user: toUser(row) }, ws);
+      this.broadcast({ type: "joined", user: this.rosterPut(row) }, ws);
       this.logEvent("info", "joined", { user: row.user_id, tag: row.tag });
     }
     conn.u = row.user_id;
@@ -728,15 +727,18 @@ export class Room extends DurableObject<Env> {
     return this.roster;
   }
 
-  /** Keeps the roster in step with a row just inserted or updated in `sessions`. */
-  private rosterPut(row: SessionRow): void {
-    const roster = this.roster;
-    if (!roster) return;
+  /**
+   * Keeps the roster in step with a row just inserted or updated in
+   * `sessions`; returns the row as the protocol shows it, for the broadcast.
+   */
+  private rosterPut(row: SessionRow): User {
     const user = toUser(row);
+    const roster = this.roster;
+    if (!roster) return user;
     // An update keeps its place (a Map keeps the first insertion's order).
     if (roster.has(user.id)) {
       roster.set(user.id, user);
-      return;
+      return user;
     }
     // A new session joins last, unless the clock stepped back: then read it all again.
     const tail = this.rosterTail;
@@ -745,10 +747,11 @@ export class Room extends DurableObject<Env> {
       (tail.joinedAt > user.joinedAt || (tail.joinedAt === user.joinedAt && tail.id > user.id))
     ) {
       this.roster = null;
-      return;
+      return user;
     }
     roster.set(user.id, user);
     this.rosterTail = user;
+    return user;
   }
 
   private connOf(ws: WebSocket): Conn {
@@ -788,8 +791,7 @@ export class Room extends DurableObject<Env> {
       .toArray()[0];
     conn.u = undefined;
     if (!row) return;
-    this.rosterPut(row);
-    this.broadcast({ type: "away", user: toUser(row) });
+    this.broadcast({ type: "away", user: this.rosterPut(row) });
     this.logEvent("info", "away", { user: row.user_id, code });
     this.scheduleAlarm(now + this.config.RESUME_GRACE_MS);
   }
