@@ -17,6 +17,7 @@
 // checker also accepts a pruned prefix).
 import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { folderBytes, inspectorPort, isolateHeaps, regions } from "../lib/memory.mjs";
 import { checkRoom, ResilientClient, type RoomCheck, roomInfo, totalStats } from "../lib/resilient";
 import { type DevServer, startDevServer } from "../lib/wrangler";
 
@@ -28,6 +29,10 @@ const CUT_PERCENT = env("SOAK_CUT_PERCENT", 2);
 const CUT_EVERY_MS = env("SOAK_CUT_EVERY_MS", 2000);
 const HISTORY_LIMIT = env("SOAK_HISTORY_LIMIT", 1_000_000);
 const SAMPLE_EVERY_MS = 5000;
+/** How often the worker's live heap is measured (a full collection first). */
+const PROBE_EVERY_MS = env("SOAK_PROBE_SECONDS", 60) * 1000;
+/** How much the worker's reachable heap may grow under the load: less than this is flat. */
+const LEAK_MB = 0.5;
 /** After the load: idle with every client connected (the rooms hibernate), then all closed. */
 const IDLE_SECONDS = env("SOAK_IDLE_SECONDS", 30);
 
@@ -60,19 +65,38 @@ function processes(): Proc[] {
   return out;
 }
 
-/** RSS in bytes of every workerd process descending from `root`, in all and each. */
-function workerdRss(root: number): { bytes: number; processes: number; each: number[] } {
+/** The workerd processes descending from `root`: wrangler's proxy and the runtime. */
+function workerdProcesses(root: number): Proc[] {
   const all = processes();
   const children = new Map<number, Proc[]>();
   for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
-  let bytes = 0;
-  let count = 0;
-  const each: number[] = [];
+  const found: Proc[] = [];
   const stack = [...(children.get(root) ?? [])];
   while (stack.length > 0) {
     const p = stack.pop() as Proc;
     stack.push(...(children.get(p.pid) ?? []));
-    if (!p.comm.startsWith("workerd")) continue;
+    if (p.comm.startsWith("workerd")) found.push(p);
+  }
+  return found;
+}
+
+/** The runtime is the workerd that wrangler starts with an inspector; the other is its proxy. */
+function runtimePid(root: number): number | undefined {
+  return workerdProcesses(root).find((p) => {
+    try {
+      return readFileSync(`/proc/${p.pid}/cmdline`, "utf8").includes("--inspector-addr");
+    } catch {
+      return false;
+    }
+  })?.pid;
+}
+
+/** RSS in bytes of every workerd process descending from `root`, in all and each. */
+function workerdRss(root: number): { bytes: number; processes: number; each: number[] } {
+  let bytes = 0;
+  let count = 0;
+  const each: number[] = [];
+  for (const p of workerdProcesses(root)) {
     try {
       const status = readFileSync(`/proc/${p.pid}/status`, "utf8");
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
@@ -87,6 +111,28 @@ function workerdRss(root: number): { bytes: number; processes: number; each: num
 }
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+const mbOfKiB = (kib: number) => mb(kib * 1024);
+
+/**
+ * One look inside the runtime: its resident memory split into V8's cage
+ * (every isolate's JS heap) and native memory; the roomchat worker's heap
+ * after a full collection (what is still reachable: the rooms' state) and
+ * what all isolates keep alive; the persist folder on disk.
+ */
+interface Probe {
+  label: string;
+  t: number;
+  rssMB: number;
+  v8MB: number;
+  nativeMB: number;
+  /** The worker's (and its rooms') reachable JS heap, after a collection. */
+  liveHeapMB: number | null;
+  /** The same isolate's heap as V8 has sized it. */
+  heapTotalMB: number | null;
+  /** Every isolate of the runtime (wrangler's own workers too), reachable. */
+  allLiveHeapMB: number | null;
+  diskMB: number;
+}
 
 // -----------------------------------------------------------------------------
 
@@ -121,8 +167,32 @@ it(`${CLIENTS} clients in ${ROOMS} rooms for ${SECONDS} s with cut connections l
       }),
   );
   const root = server.pid() as number;
+  const runtime = runtimePid(root);
+  const inspector = runtime === undefined ? undefined : await inspectorPort(runtime);
+  const probes: Probe[] = [];
+  let tProbe = Date.now();
+  const probe = async (label: string) => {
+    if (runtime === undefined) return;
+    const t = Math.round((Date.now() - tProbe) / 1000);
+    const heaps = inspector === undefined ? {} : await isolateHeaps(inspector, { gc: true });
+    const own = heaps["core:user:roomchat"];
+    const all = Object.values(heaps);
+    const r = regions(runtime);
+    probes.push({
+      label,
+      t,
+      rssMB: mbOfKiB(r.v8KiB + r.nativeKiB + r.fileKiB),
+      v8MB: mbOfKiB(r.v8KiB),
+      nativeMB: mbOfKiB(r.nativeKiB),
+      liveHeapMB: own ? mbOfKiB(own.usedKiB) : null,
+      heapTotalMB: own ? mbOfKiB(own.totalKiB) : null,
+      allLiveHeapMB: all.length > 0 ? mbOfKiB(all.reduce((n, h) => n + h.usedKiB, 0)) : null,
+      diskMB: mb(folderBytes(server.persistDir)),
+    });
+  };
   // Before any room exists: the server alone.
   const baseline = workerdRss(root);
+  await probe("before any room");
   // Joined in batches, so that 200 upgrades do not all land in one instant.
   for (let i = 0; i < clients.length; i += 20) {
     await Promise.all(clients.slice(i, i + 20).map((c) => c.start()));
@@ -134,6 +204,12 @@ it(`${CLIENTS} clients in ${ROOMS} rooms for ${SECONDS} s with cut connections l
     samples.push({ t: Math.round((Date.now() - t0) / 1000), ...workerdRss(root) });
   sample();
   const sampler = setInterval(sample, SAMPLE_EVERY_MS);
+  tProbe = t0;
+  await probe("joined");
+  let probing = Promise.resolve();
+  const prober = setInterval(() => {
+    probing = probing.then(() => probe("load"));
+  }, PROBE_EVERY_MS);
 
   let running = true;
   // Each client sends every 1–4 s on its own clock: about CLIENTS / 2.5 messages a second.
@@ -171,6 +247,9 @@ it(`${CLIENTS} clients in ${ROOMS} rooms for ${SECONDS} s with cut connections l
   await sleep(SECONDS * 1000);
   running = false;
   await Promise.all([...loops, cutter]);
+  clearInterval(prober);
+  await probing;
+  await probe("end of load");
 
   const checks: Record<string, RoomCheck> = {};
   for (const room of rooms) {
@@ -182,14 +261,17 @@ it(`${CLIENTS} clients in ${ROOMS} rooms for ${SECONDS} s with cut connections l
     );
   }
   sample();
+  await probe("checked");
   const online = await Promise.all(rooms.map(async (r) => (await roomInfo(server.url, r)).online));
   const endOfLoad = samples.length - 1;
   // Quiet, every socket open: the rooms hibernate. Then every client gone.
   await sleep(IDLE_SECONDS * 1000);
   const afterIdle = workerdRss(root);
+  await probe("after idle");
   for (const c of clients) c.close();
   await sleep(IDLE_SECONDS * 1000);
   const afterClose = workerdRss(root);
+  await probe("after close");
   clearInterval(sampler);
 
   const sum = (f: (c: ResilientClient) => number) => clients.reduce((n, c) => n + f(c), 0);
@@ -229,8 +311,30 @@ it(`${CLIENTS} clients in ${ROOMS} rooms for ${SECONDS} s with cut connections l
   };
   console.log(`SOAK SUMMARY ${JSON.stringify(summary, null, 2)}`);
   console.log(`SOAK MEMORY (s: MB) ${samples.map((s) => `${s.t}:${mb(s.bytes)}`).join(" ")}`);
+  console.log(
+    `SOAK RUNTIME (label t: rss = v8 + native + file | live heap / heap | all isolates live | disk, MB)\n${probes
+      .map(
+        (p) =>
+          `${p.label} ${p.t}: ${p.rssMB} = ${p.v8MB} + ${p.nativeMB} + ${Math.round((p.rssMB - p.v8MB - p.nativeMB) * 10) / 10} | ${p.liveHeapMB} / ${p.heapTotalMB} | ${p.allLiveHeapMB} | ${p.diskMB}`,
+      )
+      .join("\n")}`,
+  );
 
   for (const room of rooms) expect(checks[room]?.verdict.errors, room).toEqual([]);
   expect(summary.unknown).toBe(0);
   expect(summary.outOfOrder).toBe(0);
+  // Flat: what the rooms keep alive does not grow with messages, cuts or
+  // resumes. The first probe under load is the reference (the one right after
+  // the joins still holds their garbage); a leak of a few bytes per message
+  // or a few hundred per reconnect would pass LEAK_MB within minutes.
+  const live = probes
+    .filter((p) => p.label === "load" || p.label === "end of load")
+    .map((p) => p.liveHeapMB);
+  expect(runtime, "the runtime's workerd process").toBeDefined();
+  expect(live.length, "live-heap probes under load").toBeGreaterThan(1);
+  expect(live, "every probe answered").not.toContain(null);
+  const [first, ...rest] = live as number[];
+  expect(Math.max(...rest) - (first as number), "growth of the live heap, MB").toBeLessThan(
+    LEAK_MB,
+  );
 });
