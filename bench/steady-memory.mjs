@@ -1,7 +1,8 @@
 // The controlled counterpart of the soak's memory figures (docs/reliability.md):
 // plain clients (no resume, no catch-up) in 4 rooms of one `wrangler dev`,
 // each sending at a steady rate, with the RSS of its two workerd processes
-// (the runtime, wrangler's proxy) read every 20 s. Knobs, to take the soak's
+// (the runtime, wrangler's proxy) read every 20 s, the runtime's split into
+// V8's cage and native memory (test/lib/memory.mjs). Knobs, to take the soak's
 // load apart one property at a time:
 //   --seconds N     load time (180)
 //   --clients N     200, spread over 4 rooms
@@ -14,6 +15,7 @@
 // Usage: node bench/steady-memory.mjs [knobs]; prints the samples.
 import { randomBytes } from "node:crypto";
 import { closeAll, connect, join } from "./lib/load.mjs";
+import { regions } from "../test/lib/memory.mjs";
 import { rssKiB, statusKiB } from "./lib/proc.mjs";
 import { startWorker } from "./lib/targets.mjs";
 
@@ -43,7 +45,12 @@ const sample = (/** @type {string} */ label) => {
     .filter((p) => /** @type {{comm: string}} */ (p).comm === "workerd")
     .map((p) => {
       const { pid, role } = /** @type {{pid: number, role: string}} */ (p);
-      return `${role} ${mb(rssKiB(pid))} MB (anon ${mb(statusKiB(pid, "RssAnon"))}, file ${mb(statusKiB(pid, "RssFile"))})`;
+      if (role !== "runtime") {
+        return `${role} ${mb(rssKiB(pid))} MB (anon ${mb(statusKiB(pid, "RssAnon"))}, file ${mb(statusKiB(pid, "RssFile"))})`;
+      }
+      // The runtime's anonymous memory split into V8's cage (JS heaps) and native.
+      const r = regions(pid);
+      return `${role} ${mb(rssKiB(pid))} MB (v8 ${mb(r.v8KiB)}, native ${mb(r.nativeKiB)}, file ${mb(r.fileKiB)})`;
     });
   console.log(`${label} t=${Math.round((Date.now() - t0) / 1000)}s: ${each.join(", ")}`);
 };
