@@ -587,10 +587,33 @@ export function totalStats(
 // -----------------------------------------------------------------------------
 // Reading a room over HTTP
 
+/**
+ * GET and parse JSON, trying again when the transport fails before an
+ * answer. Node's fetch reuses idle keep-alive connections, and one the server
+ * closes at that very moment fails with "other side closed" (seen once, at
+ * the end of a 50-minute soak); a GET changes nothing, so asking again is
+ * safe. An HTTP error is not retried: it is an answer.
+ */
+async function getJson(url: string, what: string, attempts = 3): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    let res: Response;
+    try {
+      res = await fetch(url);
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      await sleep(100 * attempt);
+      continue;
+    }
+    if (!res.ok) throw new Error(`GET ${what}: HTTP ${res.status}`);
+    return await res.json();
+  }
+}
+
 export async function roomInfo(base: string, room: string): Promise<RoomInfo> {
-  const res = await fetch(`${base}/api/rooms/${encodeURIComponent(room)}`);
-  if (!res.ok) throw new Error(`GET /api/rooms/${room}: HTTP ${res.status}`);
-  return (await res.json()) as RoomInfo;
+  return (await getJson(
+    `${base}/api/rooms/${encodeURIComponent(room)}`,
+    `/api/rooms/${room}`,
+  )) as RoomInfo;
 }
 
 /** Every retained message of a room, oldest first, by paging back from the newest. */
@@ -599,9 +622,10 @@ export async function readStored(base: string, room: string): Promise<StoredMess
   let before: number | undefined;
   for (;;) {
     const q = before === undefined ? "limit=100" : `before=${before}&limit=100`;
-    const res = await fetch(`${base}/api/rooms/${encodeURIComponent(room)}/messages?${q}`);
-    if (!res.ok) throw new Error(`GET messages?${q}: HTTP ${res.status}`);
-    const page = (await res.json()) as MessagePage;
+    const page = (await getJson(
+      `${base}/api/rooms/${encodeURIComponent(room)}/messages?${q}`,
+      `messages?${q}`,
+    )) as MessagePage;
     out.unshift(...page.messages.map((m) => ({ seq: m.seq, id: m.id, text: m.text })));
     const oldest = page.messages[0]?.seq;
     if (!page.more || oldest === undefined) return out;

@@ -4,9 +4,13 @@
 // network failure). Then every client settles its sends and catches up, and
 // the history checker must pass for every room. Meanwhile the server's memory
 // (the RSS of the workerd processes among the descendants of the
-// `wrangler dev` process) is sampled every few seconds, to show that it stays
-// flat, and once more after an idle spell (the rooms hibernate) and after
-// every client has gone. It prints a summary; docs/reliability.md quotes the figures of a run.
+// `wrangler dev` process) is sampled every few seconds, and once more after
+// an idle spell (the rooms hibernate) and after every client has gone; every
+// SOAK_PROBE_SECONDS the runtime's memory is split (V8, native, files) and
+// the worker's live heap is measured after a full collection, which must not
+// grow: that is the leak test, since RSS also holds what V8 and the
+// allocator keep in reserve. It prints a summary; docs/reliability.md quotes
+// the figures of runs.
 //
 // Every other cut follows a send at once, so that some sends are in flight
 // when their connection dies.
@@ -14,8 +18,9 @@
 // Knobs: SOAK_SECONDS, SOAK_CLIENTS (200), SOAK_ROOMS (4), SOAK_CUT_PERCENT
 // (2, per round of SOAK_CUT_EVERY_MS = 2000), SOAK_HISTORY_LIMIT (1000000:
 // nothing pruned, so that every confirmed send is compared with storage; the
-// checker also accepts a pruned prefix).
-import { readdirSync, readFileSync } from "node:fs";
+// checker also accepts a pruned prefix), SOAK_PROBE_SECONDS (60),
+// SOAK_IDLE_SECONDS (30), SOAK_TRACE (a file for the samples as they come).
+import { appendFileSync, readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { folderBytes, inspectorPort, isolateHeaps, regions } from "../lib/memory.mjs";
 import { checkRoom, ResilientClient, type RoomCheck, roomInfo, totalStats } from "../lib/resilient";
@@ -31,6 +36,11 @@ const HISTORY_LIMIT = env("SOAK_HISTORY_LIMIT", 1_000_000);
 const SAMPLE_EVERY_MS = 5000;
 /** How often the worker's live heap is measured (a full collection first). */
 const PROBE_EVERY_MS = env("SOAK_PROBE_SECONDS", 60) * 1000;
+/** A file to which every sample and probe is appended as it is taken (a long run's record, even if it fails). */
+const TRACE = process.env.SOAK_TRACE;
+const trace = (line: string) => {
+  if (TRACE) appendFileSync(TRACE, `${new Date().toISOString()} ${line}\n`);
+};
 /** How much the worker's reachable heap may grow under the load: less than this is flat. */
 const LEAK_MB = 0.5;
 /** After the load: idle with every client connected (the rooms hibernate), then all closed. */
@@ -178,7 +188,7 @@ it(`${CLIENTS} clients in ${ROOMS} rooms for ${SECONDS} s with cut connections l
     const own = heaps["core:user:roomchat"];
     const all = Object.values(heaps);
     const r = regions(runtime);
-    probes.push({
+    const entry: Probe = {
       label,
       t,
       rssMB: mbOfKiB(r.v8KiB + r.nativeKiB + r.fileKiB),
@@ -188,7 +198,9 @@ it(`${CLIENTS} clients in ${ROOMS} rooms for ${SECONDS} s with cut connections l
       heapTotalMB: own ? mbOfKiB(own.totalKiB) : null,
       allLiveHeapMB: all.length > 0 ? mbOfKiB(all.reduce((n, h) => n + h.usedKiB, 0)) : null,
       diskMB: mb(folderBytes(server.persistDir)),
-    });
+    };
+    probes.push(entry);
+    trace(`probe ${JSON.stringify(entry)}`);
   };
   // Before any room exists: the server alone.
   const baseline = workerdRss(root);
@@ -200,8 +212,11 @@ it(`${CLIENTS} clients in ${ROOMS} rooms for ${SECONDS} s with cut connections l
 
   const samples: { t: number; bytes: number; processes: number; each: number[] }[] = [];
   const t0 = Date.now();
-  const sample = () =>
-    samples.push({ t: Math.round((Date.now() - t0) / 1000), ...workerdRss(root) });
+  const sample = () => {
+    const at = { t: Math.round((Date.now() - t0) / 1000), ...workerdRss(root) };
+    samples.push(at);
+    trace(`rss t=${at.t} ${at.each.map(mb).join(" + ")} MB`);
+  };
   sample();
   const sampler = setInterval(sample, SAMPLE_EVERY_MS);
   tProbe = t0;
