@@ -340,8 +340,9 @@ it(`${CLIENTS} clients in ${ROOMS} rooms for ${SECONDS} s with cut connections l
   expect(summary.outOfOrder).toBe(0);
   // Flat: what the rooms keep alive does not grow with messages, cuts or
   // resumes. The first probe under load is the reference (the one right after
-  // the joins still holds their garbage); a leak of a few bytes per message
-  // or a few hundred per reconnect would pass LEAK_MB within minutes.
+  // the joins still holds their garbage). At ~80 messages and 2 cuts a
+  // second, a leak of 40 bytes per message or 1.5 KB per reconnect crosses
+  // LEAK_MB in the default 3 minutes; of 4 bytes or 150 in half an hour.
   const live = probes
     .filter((p) => p.label === "load" || p.label === "end of load")
     .map((p) => p.liveHeapMB);
