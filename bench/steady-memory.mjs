@@ -14,8 +14,8 @@
 //   --worker-dir D  another copy of the project (a commit before a change)
 // Usage: node bench/steady-memory.mjs [knobs]; prints the samples.
 import { randomBytes } from "node:crypto";
-import { closeAll, connect, join } from "./lib/load.mjs";
 import { regions } from "../test/lib/memory.mjs";
+import { closeAll, connect, join } from "./lib/load.mjs";
 import { rssKiB, statusKiB } from "./lib/proc.mjs";
 import { startWorker } from "./lib/targets.mjs";
 
