@@ -21,5 +21,11 @@ export function take(bucket: Bucket, burst: number, perSec: number, now: number)
   const elapsed = Math.max(0, now - bucket.at);
   const tokens = Math.min(burst, bucket.tokens + (elapsed * perSec) / 1000);
   if (tokens >= 1) return { ok: true, bucket: { tokens: tokens - 1, at: now } };
-  return { ok: false, retryAfterMs: Math.max(1, Math.ceil(((1 - tokens) * 1000) / perSec)) };
+  let wait = Math.max(1, Math.ceil(((1 - tokens) * 1000) / perSec));
+  // Refill is summed in floating point, and at the promised time the sum can
+  // fall a hair short of a whole token (0.9999999999999999): a client that
+  // waited as told would be refused again. Promise the first millisecond
+  // that really holds the token.
+  while (bucket.tokens + ((elapsed + wait) * perSec) / 1000 < 1) wait += 1;
+  return { ok: false, retryAfterMs: wait };
 }

@@ -72,6 +72,26 @@ describe("take", () => {
     }
   });
 
+  it("waiting exactly retryAfterMs is enough despite floating-point refill", () => {
+    // Found by the property below (seed -180207758): the refill summed to
+    // 0.9999999999999999 of a token at the promised time.
+    let bucket = fullBucket(2, T0);
+    let now = T0;
+    for (const step of [0, 3418]) {
+      now += step;
+      const t = take(bucket, 2, 0.001, now);
+      expect(t.ok).toBe(true);
+      if (t.ok) bucket = t.bucket;
+    }
+    now += 641;
+    const refused = take(bucket, 2, 0.001, now);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) {
+      expect(take(bucket, 2, 0.001, now + refused.retryAfterMs).ok).toBe(true);
+      expect(take(bucket, 2, 0.001, now + refused.retryAfterMs - 2).ok).toBe(false);
+    }
+  });
+
   const params = fc.record({
     burst: fc.integer({ min: 1, max: 100 }),
     perSec: fc.double({ min: 0.001, max: 100, noNaN: true, noDefaultInfinity: true }),
