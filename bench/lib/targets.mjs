@@ -137,7 +137,9 @@ export async function startWorker(dir, name = "worker", vars = {}) {
  * @returns {Promise<Server>}
  */
 export function startFloor(store = false) {
-  return store
-    ? startWorker(join(root, "bench", "floor"), "floor+sql", { STORE: 1 })
-    : startWorker(join(root, "bench", "floor"), "floor");
+  return startWorker(
+    join(root, "bench", "floor"),
+    store ? "floor+sql" : "floor",
+    store ? { STORE: 1 } : {},
+  );
 }

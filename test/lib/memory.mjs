@@ -147,6 +147,7 @@ export async function isolateHeaps(port, options = {}) {
           const timer = setTimeout(() => resolve(undefined), timeoutMs);
           waiting.set(id, (m) => {
             clearTimeout(timer);
+            waiting.delete(id);
             resolve(m.result);
           });
           ws.send(JSON.stringify({ id, method, params: {} }));
