@@ -2,6 +2,10 @@
 // render links as <a> elements and everything else as text nodes. Nothing in
 // a message ever becomes markup: the only thing that turns into an element is
 // a candidate that `new URL` parses with the http: or https: protocol.
+//
+// Every message of the log goes through here, and anyone can send one, so it
+// runs in time linear in the text: one crafted message must not freeze the
+// tab of everyone who reads it (issue 10).
 
 export type Part = { kind: "text"; text: string } | { kind: "link"; text: string; href: string };
 
@@ -9,29 +13,42 @@ export type Part = { kind: "text"; text: string } | { kind: "link"; text: string
 // character that rarely belongs to a URL typed in a chat.
 const CANDIDATE = /https?:\/\/[^\s<>"'`]+/gi;
 // Punctuation that ends a sentence rather than the URL.
-const TRAILING = /[.,;:!?'"*_~]+$/;
+const TRAILING = ".,;:!?'\"*_~";
+// Brackets: a closing one is trimmed only when unbalanced.
+const CLOSE = ")]}";
+const OPEN = "([{";
+// Bidi controls (embeddings, overrides, isolates and marks). In a link's
+// shown text one could make `https://evil.example/\u202Efdp.exe` read as
+// `…exe.pdf`, so each is shown as its UTF-8 percent escape (`%E2%80%AE`):
+// visible, and the same as what the href carries, since the URL parser
+// percent-encodes them there.
+const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
 
-/** Drops trailing punctuation and unbalanced closing brackets from a candidate. */
+/**
+ * Drops trailing punctuation and unbalanced closing brackets from a candidate:
+ * from the end, while the last character is punctuation or a closing bracket
+ * with more of its kind than of its opening one. One count, then one pass.
+ */
 function trimCandidate(raw: string): string {
-  let s = raw;
-  for (;;) {
-    const before = s;
-    s = s.replace(TRAILING, "");
-    for (const [open, close] of [
-      ["(", ")"],
-      ["[", "]"],
-      ["{", "}"],
-    ] as const) {
-      if (s.endsWith(close) && count(s, close) > count(s, open)) s = s.slice(0, -1);
-    }
-    if (s === before) return s;
+  // Closing minus opening brackets of each kind, over the whole candidate.
+  const excess = [0, 0, 0];
+  const add = (k: number, d: number) => {
+    excess[k] = (excess[k] ?? 0) + d;
+  };
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charAt(i);
+    if (CLOSE.includes(c)) add(CLOSE.indexOf(c), 1);
+    else if (OPEN.includes(c)) add(OPEN.indexOf(c), -1);
   }
-}
-
-function count(s: string, ch: string): number {
-  let n = 0;
-  for (const c of s) if (c === ch) n++;
-  return n;
+  let end = raw.length;
+  while (end > 0) {
+    const c = raw.charAt(end - 1);
+    const k = CLOSE.indexOf(c);
+    if (k >= 0 && (excess[k] ?? 0) > 0) add(k, -1);
+    else if (!TRAILING.includes(c)) break;
+    end--;
+  }
+  return raw.slice(0, end);
 }
 
 /** A safe href for `candidate`, or null when it is not an http(s) URL. */
@@ -53,7 +70,7 @@ export function linkify(text: string): Part[] {
     const href = safeHref(candidate);
     if (!href || candidate.length <= "https://".length) continue;
     if (start > last) parts.push({ kind: "text", text: text.slice(last, start) });
-    parts.push({ kind: "link", text: candidate, href });
+    parts.push({ kind: "link", text: candidate.replace(BIDI, encodeURIComponent), href });
     last = start + candidate.length;
   }
   if (last < text.length) parts.push({ kind: "text", text: text.slice(last) });
