@@ -1,8 +1,10 @@
 // The worker: routes HTTP to the page and the API, and each room to its own
-// Durable Object. It checks everything it can without touching an object
-// (room names, query strings, the Origin of an upgrade) so that a bad request
-// never wakes or creates a room. Room reads go to the object over RPC; only
-// the WebSocket upgrade is forwarded as a request.
+// Durable Object. Every HTML answer (the page, the 404 page) leaves from here
+// with the page's security headers; real files go straight out of the asset
+// router (wrangler.toml [assets]). It checks everything it can without
+// touching an object (room names, query strings, the Origin of an upgrade) so
+// that a bad request never wakes or creates a room. Room reads go to the
+// object over RPC; only the WebSocket upgrade is forwarded as a request.
 import { type Context, Hono } from "hono";
 import { type Config, configOf, type Env } from "./config";
 import { addressHash } from "./limiter";
@@ -63,7 +65,7 @@ app.onError((err, c) => {
   if (c.req.path.startsWith("/api/")) {
     return apiError(c, 500, HttpErrorCode.Internal, "Something went wrong on our side.");
   }
-  return c.text("Something went wrong on our side.", 500);
+  return c.text("Something went wrong on our side.", 500, PAGE_HEADERS);
 });
 
 const ROOM_RULE =
@@ -77,7 +79,7 @@ app.notFound((c) => {
   if (c.req.path.startsWith("/api/")) {
     return apiError(c, 404, HttpErrorCode.NotFound, "No such route.");
   }
-  return c.text("Not found", 404);
+  return notFoundPage(c);
 });
 
 // A bad configuration fails every request loudly (a 500, logged) instead of
@@ -99,6 +101,38 @@ async function page(c: Ctx): Promise<Response> {
 }
 app.get("/", page);
 app.get("/r/:room", page);
+// `/r` and `/r/` (a share link without its room) are not routes: they fall to
+// the 404 page, which links to the landing. A redirect to `/` would hide that
+// the link was cut short on the way; the protocol names only `/` and
+// `/r/:room`.
+
+/** The 404 page as built into dist/; a bare one if the build lacks it. */
+const NOT_FOUND_PATH = "/404"; // 404.html: the asset router drops ".html"
+const NOT_FOUND_FALLBACK =
+  '<!doctype html><html lang="en"><meta charset="utf-8"><title>Not found</title>' +
+  '<p>Nothing here. <a href="/">Open roomchat</a></p></html>';
+
+/**
+ * Every path outside `/api/` that is neither a file nor a route of the page:
+ * status 404, HTML, the page's headers. Never cached: the path may be a file
+ * of the next deploy.
+ */
+async function notFoundPage(c: Ctx): Promise<Response> {
+  const res = await c.env.ASSETS.fetch(new Request(new URL(NOT_FOUND_PATH, c.req.url)));
+  let body: BodyInit | null = res.body;
+  if (!res.ok) {
+    await res.body?.cancel();
+    body = NOT_FOUND_FALLBACK;
+  }
+  return new Response(body, {
+    status: 404,
+    headers: {
+      "Content-Type": "text/html; charset=utf-8",
+      "Cache-Control": "no-store",
+      ...PAGE_HEADERS,
+    },
+  });
+}
 
 // --- The API.
 
