@@ -20,6 +20,8 @@ export interface Env {
   HISTORY_LIMIT?: string | number;
   RESUME_GRACE_MS?: string | number;
   JOIN_TIMEOUT_MS?: string | number;
+  JOIN_BURST?: string | number;
+  JOIN_PER_SEC?: string | number;
 }
 
 export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
@@ -42,9 +44,11 @@ const MINIMUM: Limits = {
   HISTORY_LIMIT: 1,
   RESUME_GRACE_MS: 0,
   JOIN_TIMEOUT_MS: 100,
+  JOIN_BURST: 1,
+  JOIN_PER_SEC: 0.001,
 };
 
-const FRACTIONAL = new Set<keyof Limits>(["RATE_PER_SEC", "ADDR_RATE_PER_SEC"]);
+const FRACTIONAL = new Set<keyof Limits>(["RATE_PER_SEC", "ADDR_RATE_PER_SEC", "JOIN_PER_SEC"]);
 
 export class ConfigError extends Error {
   override name = "ConfigError";

@@ -21,6 +21,8 @@ export const DEFAULT_LIMITS = {
   HISTORY_LIMIT: 1000,
   RESUME_GRACE_MS: 30_000,
   JOIN_TIMEOUT_MS: 30_000,
+  JOIN_BURST: 10,
+  JOIN_PER_SEC: 0.5,
 } as const;
 
 export const MAX_NAME = 32;
@@ -38,6 +40,14 @@ export const ID_RETENTION_MS = 24 * 60 * 60 * 1000;
 /** More errors than this to one connection within ERROR_WINDOW_MS close it with 1008. */
 export const MAX_ERRORS = 50;
 export const ERROR_WINDOW_MS = 60_000;
+/**
+ * Answers to repeated message ids, per connection: this many at once, then
+ * this many a second. An honest client repeats an id only when it resends
+ * its outbox after a reconnect, and a `rate_limited` answer only delays that
+ * resend; a hostile one cannot make the room send much more than it sends.
+ */
+export const DUP_ANSWER_BURST = 20;
+export const DUP_ANSWER_PER_SEC = 5;
 
 /** The keep-alive text frames, answered without waking a hibernating room. */
 export const PING = "ping";
@@ -55,6 +65,7 @@ export const ErrorCode = {
   RateLimited: "rate_limited",
   RoomFull: "room_full",
   Duplicate: "duplicate",
+  TooManySessions: "too_many_sessions",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -287,9 +298,27 @@ export function normalizeUserName(raw: string): Result<string, string> {
   return ok(name);
 }
 
-/** The form under which names are compared for uniqueness. */
+/**
+ * Code points that a name key leaves out: the default-ignorable ones
+ * (joiners, variation selectors, fillers such as U+3164) and the blank
+ * braille pattern U+2800, which the visible-character rule already treats as
+ * blank but which Unicode does not list as ignorable.
+ */
+const NAME_KEY_DROP_RE = /[\p{Default_Ignorable_Code_Point}\u2800]/gu;
+
+/**
+ * The key under which names are compared for uniqueness (protocol v2): NFKC,
+ * without default-ignorable code points, then full case folding (upper case,
+ * then lower case, so that `Straße` and `STRASSE` meet), then NFKC again,
+ * because case mapping can undo a normal form (see the room names' reading).
+ */
 export function nameKey(name: string): string {
-  return name.normalize("NFC").toLowerCase().normalize("NFC");
+  return name
+    .normalize("NFKC")
+    .replace(NAME_KEY_DROP_RE, "")
+    .toUpperCase()
+    .toLowerCase()
+    .normalize("NFKC");
 }
 
 /** Checks a message text as sent (it is neither trimmed nor normalised). */

@@ -19,6 +19,8 @@ import { errorFields, type LogFields, log } from "./log";
 import {
   CloseCode,
   checkText,
+  DUP_ANSWER_BURST,
+  DUP_ANSWER_PER_SEC,
   ERROR_WINDOW_MS,
   ErrorCode,
   type FrameError,
@@ -26,6 +28,7 @@ import {
   ID_RETENTION_MS,
   isQuitCommand,
   type JoinFrame,
+  type LeftReason,
   MAX_ERRORS,
   type Message,
   type MessagePage,
@@ -44,7 +47,7 @@ import {
   WELCOME_RECENT,
 } from "./protocol";
 import { type Bucket, fullBucket, take } from "./ratelimit";
-import { migrate } from "./schema";
+import { migrate, roomExists } from "./schema";
 import { hex, randomId } from "./util";
 
 /** Headers by which the worker hands the upgrade's context to the room. */
@@ -79,6 +82,15 @@ interface Conn {
   e?: [number, number];
   /** Last typing notice relayed, ms. */
   y?: number;
+  /** Answers to repeated ids: a bucket (tokens, at), per connection. */
+  r?: [number, number];
+  /**
+   * Dead: the server closed this connection or stopped treating it as its
+   * session's (leave, takeover, 1008, 1009, 4001). It still counts toward
+   * the per-address cap until its close completes, and whatever still
+   * arrives on it is ignored, also after a wake from hibernation.
+   */
+  d?: 1;
 }
 
 interface SessionRow extends Record<string, SqlStorageValue> {
@@ -92,6 +104,8 @@ interface SessionRow extends Record<string, SqlStorageValue> {
   conn_id: string | null;
   rate_tokens: number | null;
   rate_at: number | null;
+  /** The room's hash of the address that made the session (null before schema 2). */
+  addr: string | null;
 }
 
 interface MessageRow extends Record<string, SqlStorageValue> {
@@ -141,6 +155,12 @@ const PRUNE_BATCH = 64;
 export class Room extends DurableObject<Env> {
   private readonly config: Config;
   private readonly sql: SqlStorage;
+  /**
+   * Whether the room has tables. A room that was only read (its info, its
+   * pages) is never created: reads answer from nothing, and the first
+   * connection creates it.
+   */
+  private exists: boolean;
   /** The room's normalised name, known once the worker has named it. */
   private room: string;
   /** The latest seq: the only per-message read, answered from memory. */
@@ -176,13 +196,16 @@ export class Room extends DurableObject<Env> {
     super(ctx, env);
     this.config = configOf(env);
     this.sql = ctx.storage.sql;
-    migrate(ctx.storage);
-    this.room = this.meta("room") ?? "";
-    const bounds = this.sql
-      .exec<{ lo: number | null; hi: number | null }>(
-        "SELECT min(seq) AS lo, max(seq) AS hi FROM messages",
-      )
-      .one();
+    this.exists = roomExists(this.sql);
+    if (this.exists) migrate(ctx.storage);
+    this.room = this.exists ? (this.meta("room") ?? "") : "";
+    const bounds = this.exists
+      ? this.sql
+          .exec<{ lo: number | null; hi: number | null }>(
+            "SELECT min(seq) AS lo, max(seq) AS hi FROM messages",
+          )
+          .one()
+      : { lo: null, hi: null };
     this.seq = bounds.hi ?? 0;
     this.movedUpTo = (bounds.lo ?? 1) - 1;
     for (const ws of ctx.getWebSockets()) {
@@ -195,7 +218,7 @@ export class Room extends DurableObject<Env> {
     this.logEvent("info", "room_started", { sockets: this.conns.size, seq: this.seq });
     ctx.blockConcurrencyWhile(async () => {
       this.alarmAt = await ctx.storage.getAlarm();
-      this.markOrphansAway();
+      if (this.exists) this.markOrphansAway();
     });
   }
 
@@ -203,7 +226,8 @@ export class Room extends DurableObject<Env> {
   // RPC from the worker
 
   info(room: string): RoomInfo {
-    this.nameRoom(room);
+    this.room ||= room;
+    if (!this.exists) return { room, online: 0, seq: 0 };
     const online = this.sql
       .exec<{ n: number }>("SELECT count(*) AS n FROM sessions WHERE away_since IS NULL")
       .one().n;
@@ -211,7 +235,8 @@ export class Room extends DurableObject<Env> {
   }
 
   page(room: string, before: number | undefined, limit: number): MessagePage {
-    this.nameRoom(room);
+    this.room ||= room;
+    if (!this.exists) return { messages: [], more: false };
     const rows = this.sql
       .exec<MessageRow>(
         "SELECT seq, id, user_id, name, text, ts FROM messages WHERE seq < ? AND seq > ? ORDER BY seq DESC LIMIT ?",
@@ -246,6 +271,10 @@ export class Room extends DurableObject<Env> {
   }
 
   private async upgrade(request: Request): Promise<Response> {
+    if (!this.exists) {
+      migrate(this.ctx.storage);
+      this.exists = true;
+    }
     this.nameRoom(decodeURIComponent(request.headers.get(ROOM_HEADER) ?? ""));
     const limiterName = request.headers.get(ADDR_HEADER) ?? "unknown";
     const addrKey = await this.addressKey(limiterName);
@@ -292,6 +321,9 @@ export class Room extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     const conn = this.connOf(ws);
+    // A connection the server has let go of is dead: nothing it still sends
+    // is stored, relayed or answered.
+    if (conn.d) return;
     try {
       this.onFrame(ws, conn, data);
     } catch (err) {
@@ -303,7 +335,8 @@ export class Room extends DurableObject<Env> {
   override async webSocketClose(ws: WebSocket, code: number, _reason: string): Promise<void> {
     const conn = this.connOf(ws);
     try {
-      this.connectionGone(ws, conn, code);
+      this.untrack(ws);
+      this.sessionGone(conn, code);
     } catch (err) {
       this.logEvent("error", "close_failed", { user: conn.u, ...errorFields(err) });
     }
@@ -321,11 +354,17 @@ export class Room extends DurableObject<Env> {
   override async webSocketError(ws: WebSocket, err: unknown): Promise<void> {
     const conn = this.connOf(ws);
     this.logEvent("warn", "socket_error", { user: conn.u, ...errorFields(err) });
-    this.connectionGone(ws, conn, CloseCode.ServerError);
+    try {
+      this.untrack(ws);
+      this.sessionGone(conn, CloseCode.ServerError);
+    } catch (e) {
+      this.logEvent("error", "socket_error_failed", { user: conn.u, ...errorFields(e) });
+    }
   }
 
   override async alarm(): Promise<void> {
     this.alarmAt = null;
+    if (!this.exists) return;
     const now = Date.now();
     // Sessions whose grace period is over leave for good.
     const expired = this.sql
@@ -334,14 +373,17 @@ export class Room extends DurableObject<Env> {
         now - this.config.RESUME_GRACE_MS,
       )
       .toArray();
-    for (const row of expired) this.endSession(row);
+    for (const row of expired) this.endSession(row, "disconnect");
     // Connections that never joined are closed.
     for (const [ws, conn] of this.conns) {
-      if (conn.u === undefined && conn.o + this.config.JOIN_TIMEOUT_MS <= now) {
+      if (conn.u === undefined && !conn.d && conn.o + this.config.JOIN_TIMEOUT_MS <= now) {
         this.logEvent("info", "join_timeout", { tag: conn.t });
         this.closeConnection(ws, conn, CloseCode.JoinTimeout, "join timeout");
       }
     }
+    // Join buckets that have refilled are the same as no bucket.
+    const refill = (this.config.JOIN_BURST / this.config.JOIN_PER_SEC) * 1000;
+    this.sql.exec("DELETE FROM join_buckets WHERE at <= ?", now - refill);
     this.scheduleNextAlarm();
   }
 
@@ -415,21 +457,25 @@ export class Room extends DurableObject<Env> {
       resumed.away_since !== null &&
       resumed.away_since <= now - this.config.RESUME_GRACE_MS
     ) {
-      this.endSession(resumed);
+      this.endSession(resumed, "disconnect");
       resumed = undefined;
     }
     let row: SessionRow;
     if (resumed) {
       row = resumed;
       const wasAway = row.away_since !== null;
+      // The rate bucket belongs to the session: it comes from the connection
+      // taken over, or from the row where it was kept while the session was away.
+      let bucket: [number, number] | undefined =
+        row.rate_tokens !== null && row.rate_at !== null
+          ? [row.rate_tokens, row.rate_at]
+          : undefined;
       // The older live connection of this session, if any, is taken over.
       if (row.conn_id !== null) {
         for (const [other, c] of this.conns) {
-          if (c.c === row.conn_id && other !== ws) {
-            c.u = undefined;
-            c.n = undefined;
-            this.untrack(other);
-            this.closeQuietly(other, CloseCode.TakenOver, "taken over by a newer connection");
+          if (c.c === row.conn_id && other !== ws && !c.d) {
+            if (c.b) bucket = c.b;
+            this.retire(other, c, CloseCode.TakenOver, "taken over by a newer connection");
           }
         }
       }
@@ -440,54 +486,13 @@ export class Room extends DurableObject<Env> {
       );
       row = { ...row, away_since: null, conn_id: conn.c };
       const user = this.rosterPut(row);
-      if (row.rate_tokens !== null && row.rate_at !== null) conn.b = [row.rate_tokens, row.rate_at];
+      if (bucket) conn.b = bucket;
       if (wasAway) this.broadcast({ type: "back", user }, ws);
       this.logEvent("info", "resumed", { user: row.user_id, wasAway });
     } else {
-      const name = normalizeUserName(frame.name);
-      if (!name.ok) {
-        this.refuse(ws, conn, { code: ErrorCode.NameInvalid, message: name.error });
-        return;
-      }
-      if (this.users().size >= this.config.MAX_USERS) {
-        this.refuse(ws, conn, { code: ErrorCode.RoomFull, message: "The room is full." });
-        return;
-      }
-      const key = nameKey(name.value);
-      const taken =
-        this.sql.exec("SELECT 1 FROM sessions WHERE name_key = ?", key).toArray().length > 0;
-      if (taken) {
-        this.refuse(ws, conn, {
-          code: ErrorCode.NameTaken,
-          message: "Someone in this room has that name.",
-        });
-        return;
-      }
-      row = {
-        user_id: randomId(12),
-        token: randomId(32),
-        name: name.value,
-        tag: conn.t,
-        place: conn.f ?? null,
-        joined_at: now,
-        away_since: null,
-        conn_id: conn.c,
-        rate_tokens: null,
-        rate_at: null,
-      };
-      this.sql.exec(
-        "INSERT INTO sessions (user_id, token, name, name_key, tag, place, joined_at, conn_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        row.user_id,
-        row.token,
-        row.name,
-        key,
-        row.tag,
-        row.place,
-        row.joined_at,
-        row.conn_id,
-      );
-      this.broadcast({ type: "joined", user: this.rosterPut(row) }, ws);
-      this.logEvent("info", "joined", { user: row.user_id, tag: row.tag });
+      const fresh = this.admit(ws, conn, frame, now);
+      if (!fresh) return;
+      row = fresh;
     }
     conn.u = row.user_id;
     conn.n = row.name;
@@ -515,6 +520,115 @@ export class Room extends DurableObject<Env> {
     });
   }
 
+  /**
+   * A fresh session, or null when the join is refused. The checks, in
+   * order: the name, the room's size, the name's uniqueness, the sessions of
+   * the address (`MAX_CONN_PER_IP`, live and away together: the one away the
+   * longest makes room), the address's join bucket. Each refusal leaves the
+   * connection open, and only a join that succeeds takes a join token.
+   */
+  private admit(ws: WebSocket, conn: Conn, frame: JoinFrame, now: number): SessionRow | null {
+    const name = normalizeUserName(frame.name);
+    if (!name.ok) {
+      this.refuse(ws, conn, { code: ErrorCode.NameInvalid, message: name.error });
+      return null;
+    }
+    const mine = this.sql
+      .exec<{ user_id: string; away_since: number | null }>(
+        "SELECT user_id, away_since FROM sessions WHERE addr = ?",
+        conn.a,
+      )
+      .toArray();
+    let replaced: string | undefined;
+    if (mine.length >= this.config.MAX_CONN_PER_IP) {
+      let since = Number.POSITIVE_INFINITY;
+      for (const s of mine) {
+        if (s.away_since !== null && s.away_since < since) {
+          since = s.away_since;
+          replaced = s.user_id;
+        }
+      }
+    }
+    if (this.users().size - (replaced ? 1 : 0) >= this.config.MAX_USERS) {
+      this.refuse(ws, conn, { code: ErrorCode.RoomFull, message: "The room is full." });
+      return null;
+    }
+    const key = nameKey(name.value);
+    const holder = this.sql
+      .exec<{ user_id: string }>("SELECT user_id FROM sessions WHERE name_key = ?", key)
+      .toArray()[0];
+    if (holder && holder.user_id !== replaced) {
+      this.refuse(ws, conn, {
+        code: ErrorCode.NameTaken,
+        message: "Someone in this room has that name.",
+      });
+      return null;
+    }
+    if (mine.length >= this.config.MAX_CONN_PER_IP && !replaced) {
+      this.refuse(ws, conn, {
+        code: ErrorCode.TooManySessions,
+        message: `At most ${this.config.MAX_CONN_PER_IP} sessions per address in one room.`,
+      });
+      return null;
+    }
+    const stored = this.sql
+      .exec<{ tokens: number; at: number }>(
+        "SELECT tokens, at FROM join_buckets WHERE addr = ?",
+        conn.a,
+      )
+      .toArray()[0];
+    const { JOIN_BURST: burst, JOIN_PER_SEC: perSec } = this.config;
+    const took = take(stored ?? fullBucket(burst, now), burst, perSec, now);
+    if (!took.ok) {
+      this.refuse(ws, conn, {
+        code: ErrorCode.RateLimited,
+        message: "Too many joins from your address; wait a moment.",
+        retryAfterMs: took.retryAfterMs,
+      });
+      return null;
+    }
+    this.sql.exec(
+      "INSERT INTO join_buckets (addr, tokens, at) VALUES (?, ?, ?) ON CONFLICT (addr) DO UPDATE SET tokens = excluded.tokens, at = excluded.at",
+      conn.a,
+      took.bucket.tokens,
+      took.bucket.at,
+    );
+    if (replaced) {
+      const old = this.sql
+        .exec<SessionRow>("SELECT * FROM sessions WHERE user_id = ?", replaced)
+        .toArray()[0];
+      if (old) this.endSession(old, "disconnect");
+    }
+    const row: SessionRow = {
+      user_id: randomId(12),
+      token: randomId(32),
+      name: name.value,
+      tag: conn.t,
+      place: conn.f ?? null,
+      joined_at: now,
+      away_since: null,
+      conn_id: conn.c,
+      rate_tokens: null,
+      rate_at: null,
+      addr: conn.a,
+    };
+    this.sql.exec(
+      "INSERT INTO sessions (user_id, token, name, name_key, tag, place, joined_at, conn_id, addr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      row.user_id,
+      row.token,
+      row.name,
+      key,
+      row.tag,
+      row.place,
+      row.joined_at,
+      row.conn_id,
+      row.addr,
+    );
+    this.broadcast({ type: "joined", user: this.rosterPut(row) }, ws);
+    this.logEvent("info", "joined", { user: row.user_id, tag: row.tag });
+    return row;
+  }
+
   private send(ws: WebSocket, conn: Conn, frame: SendFrame): void {
     if (isQuitCommand(frame.text)) {
       this.leave(ws, conn);
@@ -530,6 +644,26 @@ export class Room extends DurableObject<Env> {
       )
       .toArray()[0];
     if (seen) {
+      // Bounded per connection, so that repeating one id cannot make the
+      // room send far more than it receives.
+      const now = Date.now();
+      const took = take(
+        conn.r ? { tokens: conn.r[0], at: conn.r[1] } : fullBucket(DUP_ANSWER_BURST, now),
+        DUP_ANSWER_BURST,
+        DUP_ANSWER_PER_SEC,
+        now,
+      );
+      if (!took.ok) {
+        this.refuse(ws, conn, {
+          code: ErrorCode.RateLimited,
+          message: "Too many repeated messages; wait a moment.",
+          id: frame.id,
+          retryAfterMs: took.retryAfterMs,
+        });
+        return;
+      }
+      conn.r = [took.bucket.tokens, took.bucket.at];
+      ws.serializeAttachment(conn);
       // A row past the retained window is pruned, even before it is moved out.
       const stored =
         seen.kept && seen.seq > this.pruneCut
@@ -663,12 +797,26 @@ export class Room extends DurableObject<Env> {
     return done;
   }
 
-  /** A session whose grace period is over leaves for good. */
-  private endSession(row: SessionRow): void {
+  /**
+   * A session leaves for good: on purpose, or because it was away past its
+   * grace or made room for a newer session of its address. Its live
+   * connection, if it had one, is let go.
+   */
+  private endSession(
+    row: SessionRow,
+    reason: LeftReason,
+    closeCode: number = CloseCode.Normal,
+  ): void {
     this.sql.exec("DELETE FROM sessions WHERE user_id = ?", row.user_id);
     this.roster?.delete(row.user_id);
-    this.broadcast({ type: "left", user: toUser(row), reason: "disconnect" });
-    this.logEvent("info", "left", { user: row.user_id, reason: "disconnect" });
+    if (row.conn_id !== null) {
+      for (const [ws, c] of this.conns) {
+        if (c.c === row.conn_id && !c.d)
+          this.retire(ws, c, closeCode, reason === "leave" ? "left" : reason);
+      }
+    }
+    this.broadcast({ type: "left", user: toUser(row), reason });
+    this.logEvent("info", "left", { user: row.user_id, reason });
   }
 
   private typing(ws: WebSocket, conn: Conn): void {
@@ -683,16 +831,9 @@ export class Room extends DurableObject<Env> {
     const row = this.sql
       .exec<SessionRow>("SELECT * FROM sessions WHERE user_id = ?", conn.u)
       .toArray()[0];
-    this.sql.exec("DELETE FROM sessions WHERE user_id = ?", conn.u);
-    this.roster?.delete(conn.u as string);
-    conn.u = undefined;
-    conn.n = undefined;
-    this.untrack(ws);
-    if (row) {
-      this.broadcast({ type: "left", user: toUser(row), reason: "leave" });
-      this.logEvent("info", "left", { user: row.user_id, reason: "leave" });
-    }
-    this.closeQuietly(ws, CloseCode.Normal, "left");
+    if (row) this.endSession(row, "leave");
+    // Also when the row was gone already: this connection is done.
+    if (!conn.d) this.retire(ws, conn, CloseCode.Normal, "left");
   }
 
   // -------------------------------------------------------------------------
@@ -703,7 +844,11 @@ export class Room extends DurableObject<Env> {
     this.perAddress.set(conn.a, (this.perAddress.get(conn.a) ?? 0) + 1);
   }
 
-  /** Forgets a socket (idempotent: a socket is untracked at most once). */
+  /**
+   * Forgets a socket once its close has completed (idempotent: a socket is
+   * untracked at most once). Until then it counts toward the address's cap,
+   * dead or not.
+   */
   private untrack(ws: WebSocket): void {
     const conn = this.conns.get(ws);
     if (!conn) return;
@@ -755,27 +900,48 @@ export class Room extends DurableObject<Env> {
   }
 
   private connOf(ws: WebSocket): Conn {
-    let conn = this.conns.get(ws);
-    if (!conn) {
-      // A socket that closed before this instance listed it still carries its attachment.
-      conn = (ws.deserializeAttachment() as Conn | null) ?? { c: "", a: "", l: "", t: "", o: 0 };
-    }
-    return conn;
+    // A socket that closed before this instance listed it still carries its
+    // attachment; one without any is no connection of ours, so it is dead.
+    return (
+      this.conns.get(ws) ??
+      (ws.deserializeAttachment() as Conn | null) ?? { c: "", a: "", l: "", t: "", o: 0, d: 1 }
+    );
   }
 
-  /** The server ends a connection: the session, if any, becomes away. */
+  /**
+   * The server ends a connection (1008, 1009, 1011, 4001): the session, if
+   * any, becomes away, and the connection is dead from now on.
+   */
   private closeConnection(ws: WebSocket, conn: Conn, code: number, reason: string): void {
-    this.connectionGone(ws, conn, code);
+    this.sessionGone(conn, code);
+    this.retire(ws, conn, code, reason);
+  }
+
+  /**
+   * The server lets go of a connection and closes it. The attachment says
+   * so too, so that frames that still arrive, before or after a wake from
+   * hibernation, are ignored. It stays tracked (and counted toward
+   * MAX_CONN_PER_IP) until its close completes.
+   */
+  private retire(ws: WebSocket, conn: Conn, code: number, reason: string): void {
+    conn.u = undefined;
+    conn.n = undefined;
+    conn.d = 1;
+    try {
+      ws.serializeAttachment(conn);
+    } catch {
+      // already closed: nothing more can arrive on it
+    }
     this.closeQuietly(ws, code, reason);
   }
 
   /**
-   * A connection is gone. If it was its session's live connection (not one
-   * taken over, not one that left), the session is kept for the grace period
-   * and the others see it away. Idempotent: the row is matched on conn_id.
+   * A connection is gone or let go of. If it was its session's live
+   * connection (not one taken over, not one that left), the session is kept
+   * for the grace period and the others see it away. Idempotent: the row is
+   * matched on conn_id.
    */
-  private connectionGone(ws: WebSocket, conn: Conn, code: number): void {
-    this.untrack(ws);
+  private sessionGone(conn: Conn, code: number): void {
     if (conn.u === undefined) return;
     const now = Date.now();
     const bucket = conn.b ?? null;
@@ -928,7 +1094,8 @@ export class Room extends DurableObject<Env> {
       .one().t;
     if (away !== null) next = away + this.config.RESUME_GRACE_MS;
     for (const conn of this.conns.values()) {
-      if (conn.u === undefined) next = Math.min(next, conn.o + this.config.JOIN_TIMEOUT_MS);
+      if (conn.u === undefined && !conn.d)
+        next = Math.min(next, conn.o + this.config.JOIN_TIMEOUT_MS);
     }
     if (Number.isFinite(next)) this.scheduleAlarm(next);
   }

@@ -1,9 +1,17 @@
 // The room's SQLite schema and its migrations. Each migration runs once, in
 // order, inside one synchronous transaction; the version reached is kept in
 // the `meta` table, so a room created by an older deploy is brought up to
-// date the first time the new code wakes it.
+// date the first time the new code wakes it. A migration is SQL, or a
+// function for what SQL cannot compute (a name key is Unicode work).
+//
+// A room that was never used has no tables at all: reads of it answer from
+// nothing (`roomExists` is false) and create nothing; the first connection
+// runs the migrations.
+import { nameKey } from "./protocol";
 
-const MIGRATIONS: readonly string[] = [
+type Migration = string | ((sql: SqlStorage) => void);
+
+const MIGRATIONS: readonly Migration[] = [
   // 1: messages, the ids of pruned messages, sessions.
   `
   CREATE TABLE messages (
@@ -41,9 +49,44 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX sessions_away ON sessions (away_since) WHERE away_since IS NOT NULL;
   `,
+  // 2 (hardening): the sessions of one address are counted, so each session
+  // keeps the room's hash of its address (NULL for sessions made before);
+  // fresh joins per address have a bucket that survives hibernation.
+  `
+  ALTER TABLE sessions ADD COLUMN addr TEXT;
+  CREATE INDEX sessions_addr ON sessions (addr) WHERE addr IS NOT NULL;
+  CREATE TABLE join_buckets (
+    addr   TEXT    PRIMARY KEY,
+    tokens REAL    NOT NULL,
+    at     INTEGER NOT NULL
+  );
+  `,
+  // 3: name keys became NFKC without ignorable code points, case-folded.
+  // Two stored sessions whose new keys meet keep their old keys: both stay,
+  // and new joins are compared with both.
+  (sql) => {
+    const rows = sql
+      .exec<{ user_id: string; name: string }>("SELECT user_id, name FROM sessions")
+      .toArray();
+    for (const { user_id, name } of rows) {
+      sql.exec(
+        "UPDATE OR IGNORE sessions SET name_key = ? WHERE user_id = ?",
+        nameKey(name),
+        user_id,
+      );
+    }
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Whether this room has ever been used: its `meta` table exists. Reads, creates nothing. */
+export function roomExists(sql: SqlStorage): boolean {
+  return (
+    sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray()
+      .length > 0
+  );
+}
 
 export function migrate(storage: DurableObjectStorage): void {
   const sql = storage.sql;
@@ -54,7 +97,11 @@ export function migrate(storage: DurableObjectStorage): void {
   const current = row ? Number(row.value) : 0;
   if (current >= MIGRATIONS.length) return;
   storage.transactionSync(() => {
-    for (let v = current; v < MIGRATIONS.length; v++) sql.exec(MIGRATIONS[v] as string);
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      const step = MIGRATIONS[v] as Migration;
+      if (typeof step === "string") sql.exec(step);
+      else step(sql);
+    }
     sql.exec(
       "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       MIGRATIONS.length,
