@@ -5,7 +5,7 @@
 // otherwise a "New messages" button jumps down. At the top it loads older
 // messages, keeping what you were reading in place.
 import { useSignal } from "@preact/signals";
-import { useLayoutEffect, useRef } from "preact/hooks";
+import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
 import type { Message } from "../../worker/protocol";
 import { t } from "../app";
 import type { Entry, Pending, Room } from "../chat/room";
@@ -18,9 +18,12 @@ const NEAR_BOTTOM = 48;
 const NEAR_TOP = 64;
 
 function Text({ text }: { text: string }) {
+  // Once per message: the whole log renders again for every join, leave and
+  // new message, and a message's text never changes.
+  const parts = useMemo(() => linkify(text), [text]);
   return (
     <div class="text">
-      {linkify(text).map((part, i) =>
+      {parts.map((part, i) =>
         part.kind === "link" ? (
           <a key={i} href={part.href} target="_blank" rel="noopener noreferrer nofollow ugc">
             {part.text}

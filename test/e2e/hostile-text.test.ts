@@ -1,0 +1,159 @@
+// Text crafted to be expensive, in a real Chromium (issue 10): a room holding
+// 50 messages of `https://a.b/` and thousands of `)` (each cost the first
+// linkify 90-160 ms, and the log ran it again for every message on every
+// render), opened by a reader who then watches five people join and leave.
+// What the reader must notice is nothing: the room opens, each join and leave
+// shows up, and typing answers at once. The longest task on the page's main
+// thread is measured and printed, so that a slowdown shows in the output.
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MessageFrame } from "../../worker/protocol";
+import { openClient } from "../lib/client";
+import { type DevServer, startDevServer } from "../lib/wrangler";
+import {
+  composer,
+  freshRoom,
+  items,
+  joinFromLanding,
+  launch,
+  log,
+  type Person,
+  person,
+  SEE_WITHIN,
+  seeCount,
+} from "./helpers";
+
+/** Each message: a label, the URL, and `)` up to the 4000 code points a message may have. */
+const crafted = (i: number) => `hostile #${i} https://a.b/${")".repeat(3970)}`;
+const COUNT = 50;
+/**
+ * How long a user may wait for a join to show or a key to appear, and the
+ * longest the page may freeze: 10 times what it takes here (wrangler dev on
+ * two cores). The quadratic linkify froze this room for 4 s on each render.
+ */
+const PROMPTLY = 1_500;
+
+let server: DevServer;
+let browser: Browser;
+let reader: Person;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([
+    // Room for 50 messages at once from one client; the text is the point here.
+    startDevServer({
+      vars: { RATE_BURST: 100, RATE_PER_SEC: 100, ADDR_RATE_BURST: 200, ADDR_RATE_PER_SEC: 100 },
+    }),
+    launch(),
+  ]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.dispose();
+});
+
+/**
+ * Installed before the page's first script: records the page's long tasks
+ * (over 50 ms), and counts how often a crafted text goes through linkify, by
+ * the `matchAll` with which linkify looks for links (nothing else on the page
+ * calls it on a message's text).
+ */
+const PROBES = `
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
+  }).observe({ type: "longtask", buffered: true });
+  window.__linkified = 0;
+  const matchAll = String.prototype.matchAll;
+  String.prototype.matchAll = function (re) {
+    if (String(this).startsWith("hostile #")) window.__linkified++;
+    return matchAll.call(this, re);
+  };
+`;
+
+describe("a room full of crafted links", () => {
+  it("opens, shows joins and leaves, and keeps typing prompt", async () => {
+    const room = freshRoom("hostile");
+    const sender = await openClient(server.wsUrl(room));
+    sender.send({ type: "join", name: "Mallory" });
+    await sender.next("welcome");
+    for (let i = 1; i <= COUNT; i++) {
+      sender.send({
+        type: "send",
+        id: `hostile-text-${String(i).padStart(9, "0")}`,
+        text: crafted(i),
+      });
+    }
+    await sender.next("message", (m: MessageFrame) => m.text === crafted(COUNT), SEE_WITHIN);
+
+    reader = await person(browser, server.url);
+    const page = reader.page;
+    await page.addInitScript(PROBES);
+    const opened = Date.now();
+    await joinFromLanding(page, "Reader", room);
+    const last = items(page, `hostile #${COUNT} `);
+    await seeCount(last, 1);
+    console.log(`hostile text: the room opened in ${Date.now() - opened} ms`);
+    // Each message links the URL, and only the URL.
+    await seeCount(log(page).getByRole("link", { name: "https://a.b/", exact: true }), COUNT);
+    expect(await last.getByRole("link").getAttribute("href")).toBe("https://a.b/");
+
+    // Every message went through linkify; the renders for the joins and
+    // leaves below must not send any through again.
+    const linkified = async () => (await page.evaluate("window.__linkified")) as number;
+    const before = await linkified();
+    expect(before).toBeGreaterThanOrEqual(COUNT);
+
+    const box = composer(page);
+    let typed = "";
+    /** Milliseconds until the reader saw each join and leave, and each key typed meanwhile. */
+    const waits: { what: string; ms: number }[] = [];
+    const timed = async (what: string, seen: () => Promise<unknown>) => {
+      const start = Date.now();
+      await seen();
+      waits.push({ what, ms: Date.now() - start });
+    };
+    try {
+      for (let i = 1; i <= 5; i++) {
+        const name = `Guest${i}`;
+        const guest = await openClient(server.wsUrl(room));
+        await timed(`${name} joined`, async () => {
+          guest.send({ type: "join", name });
+          await seeCount(items(page, `${name} joined`), 1);
+        });
+        // A key typed while the room changes is in the box at once.
+        await timed("a key", async () => {
+          await box.press(String(i));
+          typed += String(i);
+          await expect.poll(() => box.inputValue()).toBe(typed);
+        });
+        await timed(`${name} left`, async () => {
+          guest.send({ type: "leave" });
+          await seeCount(items(page, `${name} left`), 1);
+        });
+        guest.close();
+      }
+    } finally {
+      // What the page went through, printed whether or not it kept up.
+      const seen = (await Promise.race([
+        page.evaluate("({ long: window.__longTasks, linkified: window.__linkified })"),
+        new Promise((resolve) => setTimeout(() => resolve(null), SEE_WITHIN)),
+      ])) as { long: number[]; linkified: number } | null;
+      console.log(
+        seen
+          ? `hostile text: ${seen.long.length} long tasks, the longest ${Math.max(0, ...seen.long)} ms (${seen.long.join(", ")}); linkify ran ${before} times on opening, ${seen.linkified - before} more for the joins and leaves`
+          : "hostile text: the page did not answer within 30 s",
+      );
+      console.log(`hostile text: waits ${waits.map((w) => `${w.what} ${w.ms} ms`).join(", ")}`);
+    }
+    for (const w of waits) expect(w.ms, w.what).toBeLessThan(PROMPTLY);
+    // The page still answers a round trip from the test.
+    expect(await page.evaluate("1 + 1")).toBe(2);
+    expect((await linkified()) - before).toBe(0);
+    // Nothing froze the page for as long as a user may wait.
+    const long = (await page.evaluate("window.__longTasks")) as number[];
+    expect(Math.max(0, ...long)).toBeLessThan(PROMPTLY);
+    expect(reader.errors).toEqual([]);
+    sender.close();
+  });
+});
