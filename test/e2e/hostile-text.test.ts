@@ -5,6 +5,7 @@
 // What the reader must notice is nothing: the room opens, each join and leave
 // shows up, and typing answers at once. The longest task on the page's main
 // thread is measured and printed, so that a slowdown shows in the output.
+// And names crafted to look like another: the log tells them apart by tag.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MessageFrame } from "../../worker/protocol";
@@ -155,5 +156,49 @@ describe("a room full of crafted links", () => {
     expect(Math.max(0, ...long)).toBeLessThan(PROMPTLY);
     expect(reader.errors).toEqual([]);
     sender.close();
+  });
+});
+
+describe("a name that looks like another", () => {
+  it("is shown in the log with its network tag while both are present", async () => {
+    const room = freshRoom("lookalike");
+    const alice = await person(browser, server.url);
+    const page = alice.page;
+    await joinFromLanding(page, "Alice", room);
+    await composer(page).fill("hello from Alice");
+    await composer(page).press("Enter");
+
+    // A Cyrillic А, then the rest in Latin; and someone with a name of their own.
+    const fake = await openClient(server.wsUrl(room));
+    fake.send({ type: "join", name: "\u0410lice" });
+    const { you } = await fake.next("welcome");
+    fake.send({ type: "send", id: "lookalike-message-000001", text: "hello from the look-alike" });
+    const bob = await openClient(server.wsUrl(room));
+    bob.send({ type: "join", name: "Bob" });
+    await bob.next("welcome");
+    bob.send({ type: "send", id: "lookalike-message-000002", text: "hello from Bob" });
+
+    const fromFake = items(page, "hello from the look-alike");
+    await seeCount(fromFake, 1);
+    await seeCount(items(page, "hello from Bob"), 1);
+    // The tag is shown, and named for what it is.
+    await seeCount(fromFake.getByTitle(`device tag ${you.tag}`), 1);
+    expect(await fromFake.getByText(`#${you.tag}`, { exact: true }).isVisible()).toBe(true);
+    // Alice's own messages show hers (both from this machine: the same tag);
+    // Bob's name looks like no one's, and shows none.
+    await seeCount(items(page, "hello from Alice").getByText(/^#[0-9a-f]{8}$/), 1);
+    expect(
+      await items(page, "hello from Bob")
+        .getByText(/^#[0-9a-f]{8}$/)
+        .count(),
+    ).toBe(0);
+
+    // Once the look-alike has left, no name needs telling apart.
+    fake.send({ type: "leave" });
+    await seeCount(items(page, "\u0410lice left"), 1);
+    await seeCount(log(page).getByText(/^#[0-9a-f]{8}$/), 0);
+    expect(alice.errors).toEqual([]);
+    bob.close();
+    fake.close();
   });
 });

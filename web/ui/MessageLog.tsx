@@ -3,12 +3,14 @@
 // markup), your own marked and their delivery shown, system lines for joins
 // and leaves. It follows new messages only while you are at the bottom;
 // otherwise a "New messages" button jumps down. At the top it loads older
-// messages, keeping what you were reading in place.
+// messages, keeping what you were reading in place. A sender whose name looks
+// like another present user's is shown with their network tag.
 import { useSignal } from "@preact/signals";
 import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
 import type { Message } from "../../worker/protocol";
 import { t } from "../app";
 import type { Entry, Pending, Room } from "../chat/room";
+import { confusedIds } from "../lib/confusable";
 import { linkify } from "../lib/linkify";
 import { formatClock, formatTimestamp } from "../lib/time";
 
@@ -36,11 +38,22 @@ function Text({ text }: { text: string }) {
   );
 }
 
-function MessageItem({ message, mine }: { message: Message; mine: boolean }) {
+/** A network tag beside a name, read out as what it is. */
+function Tag({ tag }: { tag: string }) {
+  return (
+    <span class="tag" title={t.tagLabel(tag)}>
+      <span aria-hidden="true">#{tag}</span>
+      <span class="sr-only">{t.tagLabel(tag)}</span>
+    </span>
+  );
+}
+
+function MessageItem({ message, mine, tag }: { message: Message; mine: boolean; tag?: string }) {
   return (
     <li class={mine ? "msg mine" : "msg"}>
       <div class="meta">
         <span class="author">{message.user.name}</span>
+        {tag && <Tag tag={tag} />}
         {mine && <span class="badge">{t.you}</span>}
         <time dateTime={new Date(message.ts).toISOString()}>{formatTimestamp(message.ts)}</time>
         {mine && <span class="delivery sent">✓ {t.sent}</span>}
@@ -96,6 +109,13 @@ export function MessageLog({ room }: { room: Room }) {
   const entries = room.log.value;
   const pending = room.pending.value;
   const you = room.you.value;
+  const users = room.users.value;
+  // The tags of present users whose names could be confused with another
+  // present user's, by user id: a message from one of them shows the tag.
+  const tags = useMemo(() => {
+    const confused = confusedIds(users);
+    return new Map(users.filter((u) => confused.has(u.id)).map((u) => [u.id, u.tag]));
+  }, [users]);
 
   const scrollToEnd = () => {
     const el = box.current;
@@ -163,7 +183,12 @@ export function MessageLog({ room }: { room: Room }) {
         <ol class="entries">
           {entries.map((e) =>
             e.kind === "message" ? (
-              <MessageItem key={e.key} message={e.message} mine={e.mine} />
+              <MessageItem
+                key={e.key}
+                message={e.message}
+                mine={e.mine}
+                tag={tags.get(e.message.user.id)}
+              />
             ) : (
               <SystemItem key={e.key} entry={e} />
             ),
