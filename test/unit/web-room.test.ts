@@ -57,6 +57,36 @@ describe("joining", () => {
     expect(world.local.getItem("roomchat:name")).toBe("Alice");
   });
 
+  it("joins again on the same socket when the address's join bucket says when", () => {
+    const world = fakeWorld();
+    const room = open(world);
+    world.last().open();
+    world.last().receive({
+      type: "error",
+      code: "rate_limited",
+      message: "Too many joins",
+      retryAfterMs: 2000,
+    });
+    expect(world.last().framesOf("join")).toHaveLength(1);
+    world.clock.advance(1999);
+    expect(world.last().framesOf("join")).toHaveLength(1);
+    world.clock.advance(1);
+    expect(world.last().framesOf("join")).toHaveLength(2);
+    expect(world.sockets).toHaveLength(1);
+    world.last().receive(welcome(user("Alice")));
+    expect(room.status.value).toBe("connected");
+  });
+
+  it("stops and says why on too_many_sessions", () => {
+    const world = fakeWorld();
+    const room = open(world);
+    world.last().open();
+    world.last().receive({ type: "error", code: "too_many_sessions", message: "too many" });
+    expect(room.ended.value).toBe("too_many_sessions");
+    world.clock.advance(120_000);
+    expect(world.sockets).toHaveLength(1);
+  });
+
   it("asks for another name on name_taken, on the same socket", () => {
     const world = fakeWorld();
     const room = open(world);

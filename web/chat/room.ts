@@ -60,7 +60,7 @@ export type ConnectionStatus =
   | "offline";
 
 /** Why the model stopped for good (until the user acts). */
-export type Ended = "left" | "taken_over" | "room_full";
+export type Ended = "left" | "taken_over" | "room_full" | "too_many_sessions";
 
 /** A problem worth telling the user, in the place it happened (the UI words it). */
 export type Notice =
@@ -182,6 +182,8 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions) => {
   let pingTimer: unknown = null;
   let pongTimer: unknown = null;
   let rateTimer: unknown = null;
+  /** A join refused by the address's join bucket is sent again when this fires. */
+  let joinTimer: unknown = null;
   let typingTimer: unknown = null;
   let disposed = false;
   const seen = new Set<number>();
@@ -293,8 +295,9 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions) => {
     clear(retryTimer);
     clear(openTimer);
     clear(pongTimer);
+    clear(joinTimer);
     if (pingTimer !== null) deps.clearInterval(pingTimer);
-    retryTimer = openTimer = pongTimer = pingTimer = null;
+    retryTimer = openTimer = pongTimer = pingTimer = joinTimer = null;
   };
 
   /** Forgets the current socket without waiting for its close event. */
@@ -566,8 +569,9 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions) => {
         });
         return;
       case ErrorCode.RoomFull:
+      case ErrorCode.TooManySessions:
         batch(() => {
-          ended.value = "room_full";
+          ended.value = e.code === ErrorCode.RoomFull ? "room_full" : "too_many_sessions";
           status.value = "idle";
         });
         drop(1000);
@@ -576,6 +580,19 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions) => {
         if (e.id) confirm([e.id]);
         return;
       case ErrorCode.RateLimited: {
+        if (e.id === undefined && !welcomed) {
+          // Too many fresh joins from this address: the connection stays
+          // open, and the join goes again when the server says.
+          clear(joinTimer);
+          joinTimer = deps.setTimeout(
+            () => {
+              joinTimer = null;
+              if (socketOpen && !welcomed) sendJoin();
+            },
+            Math.max(0, e.retryAfterMs ?? 1000),
+          );
+          return;
+        }
         const until = deps.now() + Math.max(0, e.retryAfterMs ?? 1000);
         batch(() => {
           if (until > rateUntil.value) rateUntil.value = until;

@@ -50,6 +50,8 @@ export const en = {
   takenOver: "This room is open in another tab or window, which took over this session.",
   useHere: "Use it here",
   roomFull: "This room is full.",
+  tooManySessions:
+    "Too many sessions from your network address are in this room. Leave one of them, then try again.",
   tryAgain: "Try again",
   closedAbuse: "The server closed the connection after too many refused frames.",
   closedTooBig: "The server closed the connection: a frame was too large.",
@@ -111,6 +113,7 @@ export const en = {
     text_invalid: "The server refused this message's text.",
     rate_limited: "You are sending too fast.",
     room_full: "This room is full.",
+    too_many_sessions: "Too many sessions from your network address are in this room.",
     duplicate: "This message was already delivered.",
   },
 

@@ -46,6 +46,7 @@ export const zh: Catalogue = {
   takenOver: "这个房间已在另一个标签页或窗口中打开，会话已转到那里。",
   useHere: "在这里使用",
   roomFull: "房间已满。",
+  tooManySessions: "来自你的网络地址的会话在这个房间里太多了。请先离开其中一个，再重试。",
   tryAgain: "重试",
   closedAbuse: "被拒绝的帧太多，服务器关闭了连接。",
   closedTooBig: "服务器关闭了连接：帧太大。",
@@ -103,6 +104,7 @@ export const zh: Catalogue = {
     text_invalid: "服务器拒绝了这条消息的文字。",
     rate_limited: "你发送得太快了。",
     room_full: "房间已满。",
+    too_many_sessions: "来自你的网络地址的会话在这个房间里太多了。",
     duplicate: "这条消息已经送达。",
   },
 

@@ -81,9 +81,9 @@ function Banners({ room }: { room: Room }) {
           </button>
         </div>
       )}
-      {ended === "room_full" && (
+      {(ended === "room_full" || ended === "too_many_sessions") && (
         <div class="banner warn" role="alert">
-          <span>{t.roomFull}</span>
+          <span>{ended === "room_full" ? t.roomFull : t.tooManySessions}</span>
           <button type="button" onClick={() => room.reclaim()}>
             {t.tryAgain}
           </button>
