@@ -3,8 +3,12 @@
 // linkify 90-160 ms, and the log ran it again for every message on every
 // render), opened by a reader who then watches five people join and leave.
 // What the reader must notice is nothing: the room opens, each join and leave
-// shows up, and typing answers at once. The longest task on the page's main
-// thread is measured and printed, so that a slowdown shows in the output.
+// shows up, and typing answers. What the test asserts without a clock: the
+// joins and leaves send no message through linkify again (each message's
+// parts are computed once). The waits and the longest task on the page's
+// main thread are printed, not asserted (no timing thresholds in tests:
+// speed belongs in the benchmark); the linear cost itself is proven by the
+// size sweep of test/unit/linkify-cost.test.ts.
 // And names crafted to look like another: the log tells them apart by tag.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,12 +31,6 @@ import {
 /** Each message: a label, the URL, and `)` up to the 4000 code points a message may have. */
 const crafted = (i: number) => `hostile #${i} https://a.b/${")".repeat(3970)}`;
 const COUNT = 50;
-/**
- * How long a user may wait for a join to show or a key to appear, and the
- * longest the page may freeze: 10 times what it takes here (wrangler dev on
- * two cores). The quadratic linkify froze this room for 4 s on each render.
- */
-const PROMPTLY = 1_500;
 
 let server: DevServer;
 let browser: Browser;
@@ -147,13 +145,9 @@ describe("a room full of crafted links", () => {
       );
       console.log(`hostile text: waits ${waits.map((w) => `${w.what} ${w.ms} ms`).join(", ")}`);
     }
-    for (const w of waits) expect(w.ms, w.what).toBeLessThan(PROMPTLY);
     // The page still answers a round trip from the test.
     expect(await page.evaluate("1 + 1")).toBe(2);
     expect((await linkified()) - before).toBe(0);
-    // Nothing froze the page for as long as a user may wait.
-    const long = (await page.evaluate("window.__longTasks")) as number[];
-    expect(Math.max(0, ...long)).toBeLessThan(PROMPTLY);
     expect(reader.errors).toEqual([]);
     sender.close();
   });
