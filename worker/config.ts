@@ -22,6 +22,8 @@ export interface Env {
   JOIN_TIMEOUT_MS?: string | number;
   JOIN_BURST?: string | number;
   JOIN_PER_SEC?: string | number;
+  DUP_BURST?: string | number;
+  DUP_PER_SEC?: string | number;
 }
 
 export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
@@ -46,9 +48,16 @@ const MINIMUM: Limits = {
   JOIN_TIMEOUT_MS: 100,
   JOIN_BURST: 1,
   JOIN_PER_SEC: 0.001,
+  DUP_BURST: 1,
+  DUP_PER_SEC: 0.001,
 };
 
-const FRACTIONAL = new Set<keyof Limits>(["RATE_PER_SEC", "ADDR_RATE_PER_SEC", "JOIN_PER_SEC"]);
+const FRACTIONAL = new Set<keyof Limits>([
+  "RATE_PER_SEC",
+  "ADDR_RATE_PER_SEC",
+  "JOIN_PER_SEC",
+  "DUP_PER_SEC",
+]);
 
 export class ConfigError extends Error {
   override name = "ConfigError";

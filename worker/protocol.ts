@@ -23,6 +23,14 @@ export const DEFAULT_LIMITS = {
   JOIN_TIMEOUT_MS: 30_000,
   JOIN_BURST: 10,
   JOIN_PER_SEC: 0.5,
+  /**
+   * Answers to repeated message ids, per connection: a burst, then a rate.
+   * An honest client repeats an id only when it resends its outbox after a
+   * reconnect, and a `rate_limited` answer only delays that resend; a
+   * hostile one cannot make the room send much more than it sends.
+   */
+  DUP_BURST: 20,
+  DUP_PER_SEC: 5,
 } as const;
 
 export const MAX_NAME = 32;
@@ -40,14 +48,6 @@ export const ID_RETENTION_MS = 24 * 60 * 60 * 1000;
 /** More errors than this to one connection within ERROR_WINDOW_MS close it with 1008. */
 export const MAX_ERRORS = 50;
 export const ERROR_WINDOW_MS = 60_000;
-/**
- * Answers to repeated message ids, per connection: this many at once, then
- * this many a second. An honest client repeats an id only when it resends
- * its outbox after a reconnect, and a `rate_limited` answer only delays that
- * resend; a hostile one cannot make the room send much more than it sends.
- */
-export const DUP_ANSWER_BURST = 20;
-export const DUP_ANSWER_PER_SEC = 5;
 
 /** The keep-alive text frames, answered without waking a hibernating room. */
 export const PING = "ping";

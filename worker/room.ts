@@ -19,8 +19,6 @@ import { errorFields, type LogFields, log } from "./log";
 import {
   CloseCode,
   checkText,
-  DUP_ANSWER_BURST,
-  DUP_ANSWER_PER_SEC,
   ERROR_WINDOW_MS,
   ErrorCode,
   type FrameError,
@@ -647,10 +645,11 @@ export class Room extends DurableObject<Env> {
       // Bounded per connection, so that repeating one id cannot make the
       // room send far more than it receives.
       const now = Date.now();
+      const { DUP_BURST: burst, DUP_PER_SEC: perSec } = this.config;
       const took = take(
-        conn.r ? { tokens: conn.r[0], at: conn.r[1] } : fullBucket(DUP_ANSWER_BURST, now),
-        DUP_ANSWER_BURST,
-        DUP_ANSWER_PER_SEC,
+        conn.r ? { tokens: conn.r[0], at: conn.r[1] } : fullBucket(burst, now),
+        burst,
+        perSec,
         now,
       );
       if (!took.ok) {

@@ -25,6 +25,10 @@ export const VARS = {
   ADDR_RATE_PER_SEC: 1_000_000_000,
   MAX_CONN_PER_IP: 100_000,
   MAX_USERS: 100_000,
+  JOIN_BURST: 1_000_000,
+  JOIN_PER_SEC: 1_000_000,
+  DUP_BURST: 1_000_000,
+  DUP_PER_SEC: 1_000_000,
 };
 
 /** @returns {Promise<Server>} */

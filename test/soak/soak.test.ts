@@ -156,6 +156,10 @@ beforeAll(async () => {
       ADDR_RATE_BURST: 1_000_000,
       ADDR_RATE_PER_SEC: 1_000_000,
       MAX_CONN_PER_IP: 10_000,
+      JOIN_BURST: 1_000_000,
+      JOIN_PER_SEC: 1_000_000,
+      DUP_BURST: 1_000_000,
+      DUP_PER_SEC: 1_000_000,
       HISTORY_LIMIT,
     },
   });

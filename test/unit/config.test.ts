@@ -10,7 +10,12 @@ import { DEFAULT_LIMITS } from "../../worker/protocol";
 
 type LimitName = keyof typeof DEFAULT_LIMITS;
 const NAMES = Object.keys(DEFAULT_LIMITS) as LimitName[];
-const FRACTIONAL: LimitName[] = ["RATE_PER_SEC", "ADDR_RATE_PER_SEC", "JOIN_PER_SEC"];
+const FRACTIONAL: LimitName[] = [
+  "RATE_PER_SEC",
+  "ADDR_RATE_PER_SEC",
+  "JOIN_PER_SEC",
+  "DUP_PER_SEC",
+];
 const WHOLE = NAMES.filter((n) => !FRACTIONAL.includes(n));
 
 const limitsOf = (config: ReturnType<typeof parseConfig>) => {
