@@ -1,7 +1,7 @@
 // Helpers for the tests that run inside workerd: a fresh room per test, and
 // WebSocket clients whose every wait has a timeout, so that a missing frame
 // fails the test with a message instead of hanging it.
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import type { ClientFrame, Message, ServerFrame } from "../../worker/protocol";
 
 let counter = 0;
@@ -240,4 +240,40 @@ export async function getJson<T = unknown>(
     // not JSON: the body stays text
   }
   return { status: res.status, body: body as T, headers: res.headers };
+}
+
+/**
+ * The limits the hardening added (wrangler.toml's defaults, which
+ * TEST_LIMITS keeps): fresh joins per address per room, and answers to
+ * repeated message ids per connection. The fallbacks are those defaults,
+ * for a build that has no such variables.
+ */
+export const HARDENING_LIMITS = (() => {
+  const e = env as unknown as Record<string, string | undefined>;
+  return {
+    JOIN_BURST: Number(e.JOIN_BURST ?? 10),
+    JOIN_PER_SEC: Number(e.JOIN_PER_SEC ?? 0.5),
+    DUP_BURST: Number(e.DUP_BURST ?? 20),
+    DUP_PER_SEC: Number(e.DUP_PER_SEC ?? 5),
+  };
+})();
+
+/**
+ * Connects like `connect`, but while the address is at MAX_CONN_PER_IP (429,
+ * because the room has not yet processed the close of an earlier connection)
+ * tries again every 20 ms, at most `tries` times.
+ */
+export async function connectWhenAllowed(
+  room: string,
+  options: ConnectOptions = {},
+  tries = 250,
+): Promise<Client> {
+  for (let i = 0; ; i++) {
+    try {
+      return await connect(room, options);
+    } catch (err) {
+      if (i >= tries || !String(err).includes("upgrade failed: 429")) throw err;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
 }
