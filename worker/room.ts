@@ -80,7 +80,11 @@ interface Conn {
   e?: [number, number];
   /** Last typing notice relayed, ms. */
   y?: number;
-  /** Answers to repeated ids: a bucket (tokens, at), per connection. */
+  /**
+   * Answers to repeated ids: a bucket (tokens, at). It is the session's:
+   * it moves with a takeover and is kept while the session is away, so that
+   * reconnecting does not refill it.
+   */
   r?: [number, number];
   /**
    * Dead: the server closed this connection or stopped treating it as its
@@ -104,6 +108,9 @@ interface SessionRow extends Record<string, SqlStorageValue> {
   rate_at: number | null;
   /** The room's hash of the address that made the session (null before schema 2). */
   addr: string | null;
+  /** The bucket of answers to repeated ids, kept while the session is away. */
+  dup_tokens: number | null;
+  dup_at: number | null;
 }
 
 interface MessageRow extends Record<string, SqlStorageValue> {
@@ -468,11 +475,14 @@ export class Room extends DurableObject<Env> {
         row.rate_tokens !== null && row.rate_at !== null
           ? [row.rate_tokens, row.rate_at]
           : undefined;
+      let dups: [number, number] | undefined =
+        row.dup_tokens !== null && row.dup_at !== null ? [row.dup_tokens, row.dup_at] : undefined;
       // The older live connection of this session, if any, is taken over.
       if (row.conn_id !== null) {
         for (const [other, c] of this.conns) {
           if (c.c === row.conn_id && other !== ws && !c.d) {
             if (c.b) bucket = c.b;
+            if (c.r) dups = c.r;
             this.retire(other, c, CloseCode.TakenOver, "taken over by a newer connection");
           }
         }
@@ -485,6 +495,7 @@ export class Room extends DurableObject<Env> {
       row = { ...row, away_since: null, conn_id: conn.c };
       const user = this.rosterPut(row);
       if (bucket) conn.b = bucket;
+      if (dups) conn.r = dups;
       if (wasAway) this.broadcast({ type: "back", user }, ws);
       this.logEvent("info", "resumed", { user: row.user_id, wasAway });
     } else {
@@ -609,6 +620,8 @@ export class Room extends DurableObject<Env> {
       rate_tokens: null,
       rate_at: null,
       addr: conn.a,
+      dup_tokens: null,
+      dup_at: null,
     };
     this.sql.exec(
       "INSERT INTO sessions (user_id, token, name, name_key, tag, place, joined_at, conn_id, addr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -944,12 +957,15 @@ export class Room extends DurableObject<Env> {
     if (conn.u === undefined) return;
     const now = Date.now();
     const bucket = conn.b ?? null;
+    const dups = conn.r ?? null;
     const row = this.sql
       .exec<SessionRow>(
-        "UPDATE sessions SET away_since = ?, conn_id = NULL, rate_tokens = ?, rate_at = ? WHERE user_id = ? AND conn_id = ? RETURNING *",
+        "UPDATE sessions SET away_since = ?, conn_id = NULL, rate_tokens = ?, rate_at = ?, dup_tokens = ?, dup_at = ? WHERE user_id = ? AND conn_id = ? RETURNING *",
         now,
         bucket ? bucket[0] : null,
         bucket ? bucket[1] : null,
+        dups ? dups[0] : null,
+        dups ? dups[1] : null,
         conn.u,
         conn.c,
       )

@@ -51,9 +51,13 @@ const MIGRATIONS: readonly Migration[] = [
   `,
   // 2 (hardening): the sessions of one address are counted, so each session
   // keeps the room's hash of its address (NULL for sessions made before);
-  // fresh joins per address have a bucket that survives hibernation.
+  // the bucket of answers to repeated ids is the session's, kept while it is
+  // away like its rate bucket; fresh joins per address have a bucket that
+  // survives hibernation.
   `
   ALTER TABLE sessions ADD COLUMN addr TEXT;
+  ALTER TABLE sessions ADD COLUMN dup_tokens REAL;
+  ALTER TABLE sessions ADD COLUMN dup_at INTEGER;
   CREATE INDEX sessions_addr ON sessions (addr) WHERE addr IS NOT NULL;
   CREATE TABLE join_buckets (
     addr   TEXT    PRIMARY KEY,

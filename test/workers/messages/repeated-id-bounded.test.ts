@@ -1,6 +1,7 @@
 // Finding: 500 resends of a known id (28 KB in) made the room send 12 MB in
 // 116 ms, with no limit and no error. Answers to repeated ids are bounded
-// per connection (DUP_BURST at once, then DUP_PER_SEC): past
+// per session (DUP_BURST at once, then DUP_PER_SEC; a takeover does not
+// refill it): past
 // the burst a resend gets error rate_limited with its id and retryAfterMs,
 // a few bytes instead of the stored message. Nothing is posted twice, and a
 // resend after the wait still gets the stored message (an honest client's
@@ -60,5 +61,34 @@ describe("repeated ids", () => {
     await new Promise((r) => setTimeout(r, lastRetry));
     client.send({ type: "send", id, text: long });
     expect(await client.next()).toEqual(first);
+  });
+
+  it("a takeover with the session's token does not refill the allowance", async () => {
+    const room = freshRoom();
+    const { client, welcome } = await join(room, "bob");
+    const id = newId();
+    const first = await post(client, "€".repeat(4000), id);
+    let answered = 0;
+    let current = client;
+    // Spend the burst, then take the session over again and again, asking each time.
+    for (let round = 0; round < 4; round++) {
+      const asks = round === 0 ? HARDENING_LIMITS.DUP_BURST : 15;
+      for (let i = 0; i < asks; i++) current.send({ type: "send", id, text: "short" });
+      for (let i = 0; i < asks; i++) {
+        const f = await current.next();
+        expect(f).toHaveProperty("id", id);
+        if (f.type === "message") {
+          expect(f).toEqual(first);
+          answered += 1;
+        } else expect(f).toMatchObject({ type: "error", code: "rate_limited", id });
+      }
+      const next = await join(room, "ignored", { token: welcome.token });
+      expect(next.welcome.you.id).toBe(welcome.you.id);
+      expect((await current.closed()).code).toBe(4000);
+      current = next.client;
+    }
+    // The burst once, and what refilled meanwhile: not a burst per connection.
+    expect(answered).toBeLessThan(2 * HARDENING_LIMITS.DUP_BURST);
+    current.close();
   });
 });
