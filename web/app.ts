@@ -2,7 +2,7 @@
 // a room, from the URL, kept in sync with history), the remembered name and
 // the notification toggle.
 import { signal } from "@preact/signals";
-import { normalizeRoomName } from "../worker/protocol";
+import { normalizeRoomName } from "../protocol";
 import { storageKeys, writeItem } from "./chat/deps";
 import { catalogue, pickLang } from "./i18n";
 import { local } from "./platform";

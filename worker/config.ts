@@ -2,7 +2,7 @@
 // variable (wrangler.toml [vars], or `--var NAME:VALUE`), parsed once into
 // one typed object. A value that is not a number in range is a deploy
 // mistake, so it fails loudly instead of silently becoming a default.
-import { DEFAULT_LIMITS } from "./protocol";
+import { DEFAULT_LIMITS } from "../protocol";
 
 export interface Env {
   ROOM: DurableObjectNamespace<import("./room").Room>;

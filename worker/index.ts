@@ -6,9 +6,6 @@
 // that a bad request never wakes or creates a room. Room reads go to the
 // object over RPC; only the WebSocket upgrade is forwarded as a request.
 import { type Context, Hono } from "hono";
-import { type Config, configOf, type Env } from "./config";
-import { addressHash } from "./limiter";
-import { errorFields, log } from "./log";
 import {
   type HttpError,
   HttpErrorCode,
@@ -16,7 +13,10 @@ import {
   normalizeRoomName,
   PAGE_DEFAULT,
   PAGE_MAX,
-} from "./protocol";
+} from "../protocol";
+import { type Config, configOf, type Env } from "./config";
+import { addressHash } from "./limiter";
+import { errorFields, log } from "./log";
 import { ADDR_HEADER, PLACE_HEADER, ROOM_HEADER } from "./room";
 import { privateRoomName } from "./util";
 

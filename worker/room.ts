@@ -14,8 +14,6 @@
 // interleave and nothing is sent before it is stored. (The runtime's output
 // gate also holds the broadcast until the write is durable.)
 import { DurableObject } from "cloudflare:workers";
-import { type Config, configOf, type Env } from "./config";
-import { errorFields, type LogFields, log } from "./log";
 import {
   CloseCode,
   checkText,
@@ -43,7 +41,9 @@ import {
   utf8Length,
   WELCOME_CATCH_UP,
   WELCOME_RECENT,
-} from "./protocol";
+} from "../protocol";
+import { type Config, configOf, type Env } from "./config";
+import { errorFields, type LogFields, log } from "./log";
 import { type Bucket, fullBucket, take } from "./ratelimit";
 import { migrate, roomExists } from "./schema";
 import { hex, randomId } from "./util";

@@ -7,7 +7,7 @@
 // A room that was never used has no tables at all: reads of it answer from
 // nothing (`roomExists` is false) and create nothing; the first connection
 // runs the migrations.
-import { nameKey } from "./protocol";
+import { nameKey } from "../protocol";
 
 type Migration = string | ((sql: SqlStorage) => void);
 

@@ -1,4 +1,8 @@
-// Small helpers of the worker side: random identifiers and hex.
+// Small helpers of the worker side: random identifiers (the protocol's one
+// encoder, fed by Web Crypto) and hex.
+import { randomId as encodeRandom } from "../protocol/ids";
+
+const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
 
 export function hex(bytes: Uint8Array): string {
   let s = "";
@@ -8,10 +12,7 @@ export function hex(bytes: Uint8Array): string {
 
 /** `bytes` random bytes as base64url: ids, tokens (32 bytes = 256 bits). */
 export function randomId(bytes: number): string {
-  const buf = crypto.getRandomValues(new Uint8Array(bytes));
-  let s = "";
-  for (const b of buf) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return encodeRandom(random, bytes);
 }
 
 /** 128 random bits as 32 lower-case hex characters: a private room's name. */

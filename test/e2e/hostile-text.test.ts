@@ -12,7 +12,7 @@
 // And names crafted to look like another: the log tells them apart by tag.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MessageFrame } from "../../worker/protocol";
+import type { MessageFrame } from "../../protocol";
 import { openClient } from "../lib/client";
 import { type DevServer, startDevServer } from "../lib/wrangler";
 import {

@@ -5,7 +5,7 @@
 // online list.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MessageFrame } from "../../worker/protocol";
+import type { MessageFrame } from "../../protocol";
 import { openClient } from "../lib/client";
 import { type DevServer, startDevServer } from "../lib/wrangler";
 import {

@@ -5,7 +5,7 @@
 // back over HTTP (`before=`, 100 at a time) until the hole is filled. The
 // checker then finds no hole in its view.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { WelcomeFrame } from "../../worker/protocol";
+import type { WelcomeFrame } from "../../protocol";
 import { checkRoom, ResilientClient, roomInfo } from "../lib/resilient";
 import { type DevServer, startDevServer } from "../lib/wrangler";
 import { UNTHROTTLED } from "./helpers";

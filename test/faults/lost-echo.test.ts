@@ -11,7 +11,7 @@
 // client writes the send again whatever the welcome holds, so that the
 // room's answer to a repeated id is what confirms it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WelcomeFrame } from "../../worker/protocol";
+import type { WelcomeFrame } from "../../protocol";
 import { startProxy, type WsProxy } from "../lib/proxy";
 import { checkRoom, newMessageId, ResilientClient, waitUntil } from "../lib/resilient";
 import { type DevServer, startDevServer } from "../lib/wrangler";

@@ -2,7 +2,7 @@
 // benchmark: frames parsed with the shared validator, and every wait bounded
 // by a timeout so that a lost frame fails loudly instead of hanging.
 import WebSocket from "ws";
-import { type ClientFrame, parseServerFrame, type ServerFrame } from "../../worker/protocol";
+import { type ClientFrame, parseServerFrame, type ServerFrame } from "../../protocol";
 
 export interface LiveClient {
   ws: WebSocket;

@@ -19,7 +19,8 @@ import {
   type RoomInfo,
   type ServerFrame,
   type WelcomeFrame,
-} from "../../worker/protocol";
+} from "../../protocol";
+import { newMessageId as newId } from "../../protocol/ids";
 import {
   type ClientView,
   checkHistory,
@@ -29,7 +30,7 @@ import {
 } from "./checker";
 
 /** A message id as the page makes it: 128 random bits, base64url (22 characters). */
-export const newMessageId = (): string => randomBytes(16).toString("base64url");
+export const newMessageId = (): string => newId((n) => randomBytes(n));
 
 export interface ResilientOptions {
   /** The server's HTTP base, e.g. http://127.0.0.1:8787 (for paging back). */

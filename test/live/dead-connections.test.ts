@@ -9,7 +9,7 @@
 // since a well-behaved one stops sending at the close frame. Every client
 // here comes from 127.0.0.1: one address.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MessageFrame, ServerFrame, WelcomeFrame } from "../../worker/protocol";
+import type { MessageFrame, ServerFrame, WelcomeFrame } from "../../protocol";
 import { openClient } from "../lib/client";
 import { openRaw, type RawClient, upgradeStatus } from "../lib/raw-ws";
 import { newMessageId } from "../lib/resilient";

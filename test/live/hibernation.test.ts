@@ -3,7 +3,7 @@
 // its online list and the sessions carry on, `ping` is answered while it
 // sleeps without waking it, and the rate bucket kept in the attachment holds.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MessageFrame } from "../../worker/protocol";
+import type { MessageFrame } from "../../protocol";
 import { openClient } from "../lib/client";
 import { type DevServer, roomStarts, startDevServer } from "../lib/wrangler";
 

@@ -4,7 +4,7 @@
 // may deliver back-to-back frames out of order, so this is proven here,
 // against a real `wrangler dev`.)
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { MessageFrame } from "../../worker/protocol";
+import type { MessageFrame } from "../../protocol";
 import { openClient } from "../lib/client";
 import { type DevServer, startDevServer } from "../lib/wrangler";
 

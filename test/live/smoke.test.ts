@@ -4,7 +4,7 @@
 // messages, in order, once each, and the history survives a restart.
 // Sockets are not compressed, whatever the client offers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MessageFrame } from "../../worker/protocol";
+import type { MessageFrame } from "../../protocol";
 import { openClient } from "../lib/client";
 import { type DevServer, startDevServer } from "../lib/wrangler";
 

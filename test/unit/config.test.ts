@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_LIMITS } from "../../protocol";
 import { ConfigError, type Env, parseConfig, parseOrigins } from "../../worker/config";
-import { DEFAULT_LIMITS } from "../../worker/protocol";
 
 type LimitName = keyof typeof DEFAULT_LIMITS;
 const NAMES = Object.keys(DEFAULT_LIMITS) as LimitName[];

@@ -16,7 +16,7 @@ import {
   normalizeUserName,
   parseClientFrame,
   utf8Length,
-} from "../../worker/protocol";
+} from "../../protocol";
 
 const ROOM_RE = /^[\p{L}\p{N}_-][\p{L}\p{M}\p{N}._-]{0,63}$/u;
 const MAX_TEXT = DEFAULT_LIMITS.MAX_TEXT;

@@ -2,12 +2,12 @@
 // the reconnect backoff.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { isMessageId } from "../../protocol";
+import { base64url, newMessageId } from "../../protocol/ids";
 import { catalogue, pickLang } from "../../web/i18n";
 import { backoffDelay } from "../../web/lib/backoff";
-import { base64url, newMessageId } from "../../web/lib/ids";
 import { linkify, safeHref } from "../../web/lib/linkify";
 import { formatTimestamp } from "../../web/lib/time";
-import { isMessageId } from "../../worker/protocol";
 
 /** The reference encoding, from the platform's base64. */
 const reference = (bytes: Uint8Array) =>

@@ -2,6 +2,7 @@
 // and names, delivery exactly once across reconnects and reloads, backoff,
 // the ping watchdog, rate limits, history paging and gaps, typing, unread.
 import { describe, expect, it } from "vitest";
+import { isMessageId } from "../../protocol";
 import {
   mentions,
   PING_EVERY_MS,
@@ -10,7 +11,6 @@ import {
   RoomModel,
   type RoomOptions,
 } from "../../web/chat/room";
-import { isMessageId } from "../../worker/protocol";
 import { type FakeWorld, fakeWorld, message, user, welcome } from "./web-fakes";
 
 const base = "http://chat.test";

@@ -2,7 +2,8 @@
 // WebSocket clients whose every wait has a timeout, so that a missing frame
 // fails the test with a message instead of hanging it.
 import { env, SELF } from "cloudflare:test";
-import type { ClientFrame, Message, ServerFrame } from "../../worker/protocol";
+import type { ClientFrame, Message, ServerFrame } from "../../protocol";
+import { newMessageId } from "../../protocol/ids";
 
 let counter = 0;
 /** A room name no other test uses. */
@@ -13,10 +14,7 @@ export function freshRoom(prefix = "t"): string {
 
 /** A fresh message id (the protocol wants 16–64 of [A-Za-z0-9_-]). */
 export function newId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let s = "";
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return newMessageId((n) => crypto.getRandomValues(new Uint8Array(n)));
 }
 
 export const BASE = "https://chat.test";

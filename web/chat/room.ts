@@ -31,9 +31,9 @@ import {
   type UserRef,
   utf8Length,
   type WelcomeFrame,
-} from "../../worker/protocol";
+} from "../../protocol";
+import { newMessageId } from "../../protocol/ids";
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "../lib/backoff";
-import { newMessageId } from "../lib/ids";
 import { type Deps, readJson, type SocketLike, storageKeys, writeItem } from "./deps";
 
 /** How often the page pings, and how long it waits for the pong. */

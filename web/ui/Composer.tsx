@@ -4,7 +4,7 @@
 // by the room screen. A counter appears near the length limit; while
 // rate-limited, Send waits with a visible countdown.
 import type { Signal } from "@preact/signals";
-import { codePointLength, DEFAULT_LIMITS } from "../../worker/protocol";
+import { codePointLength, DEFAULT_LIMITS } from "../../protocol";
 import { t } from "../app";
 import type { Room } from "../chat/room";
 import { secondsUntil, useNow } from "./hooks";

@@ -3,8 +3,8 @@
 // nobody can guess and opens it.
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import type { NewRoom } from "../../worker/protocol";
-import { normalizeRoomName, normalizeUserName } from "../../worker/protocol";
+import type { NewRoom } from "../../protocol";
+import { normalizeRoomName, normalizeUserName } from "../../protocol";
 import { lang, openRoom, rememberName, savedName, t } from "../app";
 import { LangSwitch } from "./LangSwitch";
 

@@ -7,7 +7,7 @@
 // like another present user's is shown with their network tag.
 import { useSignal } from "@preact/signals";
 import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
-import type { Message } from "../../worker/protocol";
+import type { Message } from "../../protocol";
 import { t } from "../app";
 import type { Entry, Pending, Room } from "../chat/room";
 import { confusedIds } from "../lib/confusable";

@@ -2,7 +2,7 @@
 // name, tag, place when known and joined time, a "you" marker, and those
 // whose connection dropped shown as reconnecting; the count of those online
 // in the heading. Below it, your own settings: change name, notifications.
-import type { User } from "../../worker/protocol";
+import type { User } from "../../protocol";
 import { t } from "../app";
 import type { Room } from "../chat/room";
 import { formatClock } from "../lib/time";

@@ -4,7 +4,7 @@
 // the online list.
 import { useSignal, useSignalEffect } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
-import { DEFAULT_LIMITS, isPrivateRoomName, type Message } from "../../worker/protocol";
+import { DEFAULT_LIMITS, isPrivateRoomName, type Message } from "../../protocol";
 import { goHome, notifyOn, roomUrl, savedName, setNotify, t } from "../app";
 import { type Room, RoomModel } from "../chat/room";
 import { browserDeps } from "../platform";

@@ -2,7 +2,7 @@
 // one room: the next upgrade is 429 too_many_connections, while another
 // address or another room still gets in, and a closed connection frees its place.
 import { describe, expect, it } from "vitest";
-import type { HttpError } from "../../../worker/protocol";
+import type { HttpError } from "../../../protocol";
 import { type Client, connect, freshRoom, upgrade } from "../helpers";
 import { LIMITS } from "../limits";
 

@@ -2,7 +2,7 @@
 // 404 not_found, and a known route with another method is 405
 // method_not_allowed with an Allow header that names the route's method.
 import { describe, expect, it } from "vitest";
-import type { HttpError } from "../../../worker/protocol";
+import type { HttpError } from "../../../protocol";
 import { getJson } from "../helpers";
 
 function expectEnvelope(res: { body: unknown; headers: Headers }, code: string) {

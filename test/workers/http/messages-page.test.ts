@@ -4,7 +4,7 @@
 // numbers in range are a 400 bad_request; after pruning only the newest
 // HISTORY_LIMIT messages come back.
 import { describe, expect, it } from "vitest";
-import type { HttpError, Message, MessagePage } from "../../../worker/protocol";
+import type { HttpError, Message, MessagePage } from "../../../protocol";
 import { type Client, freshRoom, getJson, join, post } from "../helpers";
 import { LIMITS } from "../limits";
 

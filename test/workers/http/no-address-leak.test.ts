@@ -3,7 +3,7 @@
 // `tag`, 8 hex characters, equal for two sessions from one address and
 // different for another address.
 import { describe, expect, it } from "vitest";
-import type { ServerFrame, User } from "../../../worker/protocol";
+import type { ServerFrame, User } from "../../../protocol";
 import { freshRoom, getJson, join, post } from "../helpers";
 
 const ADDR = "198.51.100.23";

@@ -3,7 +3,7 @@
 // exactly) get a socket; any other origin is 403 origin_forbidden.
 // The rule is for the upgrade only: other API routes ignore Origin.
 import { describe, expect, it } from "vitest";
-import type { HttpError } from "../../../worker/protocol";
+import type { HttpError } from "../../../protocol";
 import { BASE, freshRoom, getJson, upgrade } from "../helpers";
 
 let n = 0;

@@ -4,8 +4,8 @@
 // WebSocket upgrade makes the tables, and the reads answer from them then.
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { MessagePage, RoomInfo } from "../../../protocol";
 import type { Env } from "../../../worker/config";
-import type { MessagePage, RoomInfo } from "../../../worker/protocol";
 import { freshRoom, getJson, join, post } from "../helpers";
 
 /**

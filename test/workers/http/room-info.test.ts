@@ -2,7 +2,7 @@
 // number of sessions with a live connection (which drops once a connection
 // closes), and the latest seq (0 in a new room, then one per message).
 import { describe, expect, it } from "vitest";
-import type { RoomInfo } from "../../../worker/protocol";
+import type { RoomInfo } from "../../../protocol";
 import { freshRoom, getJson, join, post } from "../helpers";
 
 const info = async (room: string) => {

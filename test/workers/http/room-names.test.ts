@@ -2,7 +2,7 @@
 // `lobby` (and precomposed "é" and "e" + U+0301) are one room, Unicode letters
 // are welcome, and a name that breaks the rule is 400 room_invalid on every route.
 import { describe, expect, it } from "vitest";
-import type { HttpError, MessagePage, RoomInfo } from "../../../worker/protocol";
+import type { HttpError, MessagePage, RoomInfo } from "../../../protocol";
 import { freshRoom, getJson, join, post, upgrade } from "../helpers";
 
 const enc = encodeURIComponent;

@@ -2,7 +2,7 @@
 // hex characters (128 random bits) and its page URL; every call gives a new
 // one, and the room it names is an ordinary, working room.
 import { describe, expect, it } from "vitest";
-import type { NewRoom, RoomInfo } from "../../../worker/protocol";
+import type { NewRoom, RoomInfo } from "../../../protocol";
 import { getJson, join, post } from "../helpers";
 
 const create = () => getJson<NewRoom>("/api/rooms", { method: "POST" });

@@ -1,7 +1,7 @@
 // GET /api/rooms/:room/ws without `Upgrade: websocket` is not a WebSocket: it
 // is answered 426 upgrade_required as JSON, and no socket is opened.
 import { describe, expect, it } from "vitest";
-import type { HttpError } from "../../../worker/protocol";
+import type { HttpError } from "../../../protocol";
 import { freshRoom, getJson, upgrade } from "../helpers";
 
 describe("426 upgrade_required", () => {

@@ -2,7 +2,7 @@
 // messages at once across all its sessions and rooms, then ADDR_RATE_PER_SEC
 // (10/s): past that, sends get `error rate_limited` with their id, and are not posted.
 import { describe, expect, it } from "vitest";
-import type { ErrorFrame, MessageFrame } from "../../../worker/protocol";
+import type { ErrorFrame, MessageFrame } from "../../../protocol";
 import { type Client, freshRoom, getJson, join, newId } from "../helpers";
 import { LIMITS } from "../limits";
 

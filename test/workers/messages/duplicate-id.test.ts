@@ -2,7 +2,7 @@
 // new one after a reconnect), is answered to that connection only with the
 // stored message (same seq, original text); it is never posted twice.
 import { describe, expect, it } from "vitest";
-import type { Message } from "../../../worker/protocol";
+import type { Message } from "../../../protocol";
 import { freshRoom, getJson, join, newId, post } from "../helpers";
 
 async function stored(room: string): Promise<Message[]> {

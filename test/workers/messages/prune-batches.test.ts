@@ -4,7 +4,7 @@
 // message past the window is `duplicate`, whether or not its row is still
 // in the table).
 import { describe, expect, it } from "vitest";
-import type { Message } from "../../../worker/protocol";
+import type { Message } from "../../../protocol";
 import { fillRoom, freshRoom, getJson, join, range } from "../helpers";
 import { LIMITS } from "../limits";
 

@@ -2,7 +2,7 @@
 // the id of a pruned message is still remembered: resending it gets `error
 // duplicate` with that id and posts nothing, while a retained id gets its message.
 import { describe, expect, it } from "vitest";
-import type { Message } from "../../../worker/protocol";
+import type { Message } from "../../../protocol";
 import { fillRoom, freshRoom, getJson, join, post, range } from "../helpers";
 import { LIMITS } from "../limits";
 

@@ -2,7 +2,7 @@
 // next send gets `error rate_limited` with its id and an integer retryAfterMs,
 // is not posted, and (not being remembered) is accepted when resent after that wait.
 import { describe, expect, it } from "vitest";
-import type { MessageFrame } from "../../../worker/protocol";
+import type { MessageFrame } from "../../../protocol";
 import { freshRoom, getJson, join, newId } from "../helpers";
 import { LIMITS } from "../limits";
 

@@ -7,7 +7,7 @@
 // resend after the wait still gets the stored message (an honest client's
 // acknowledgement).
 import { describe, expect, it } from "vitest";
-import type { RoomInfo } from "../../../worker/protocol";
+import type { RoomInfo } from "../../../protocol";
 import { freshRoom, getJson, HARDENING_LIMITS, join, newId, post } from "../helpers";
 
 const RESENDS = 40;

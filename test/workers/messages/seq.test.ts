@@ -2,7 +2,7 @@
 // with three sessions posting at once, every client sees the same strictly
 // increasing, contiguous seqs, each bound to the same message.
 import { describe, expect, it } from "vitest";
-import type { MessageFrame } from "../../../worker/protocol";
+import type { MessageFrame } from "../../../protocol";
 import { freshRoom, getJson, join, newId, post } from "../helpers";
 
 describe("seq", () => {

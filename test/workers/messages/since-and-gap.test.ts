@@ -2,7 +2,7 @@
 // gap true only when a message after `since` is missing (here: pruned); a
 // `since` beyond the room's seq counts as the seq; without `since`, gap is false.
 import { describe, expect, it } from "vitest";
-import type { Message } from "../../../worker/protocol";
+import type { Message } from "../../../protocol";
 import { fillRoom, freshRoom, join, range } from "../helpers";
 import { LIMITS } from "../limits";
 

@@ -2,7 +2,7 @@
 // is broadcast, so right after the echo (or after another client receives it)
 // GET /api/rooms/:room/messages already holds it, with the same fields.
 import { describe, expect, it } from "vitest";
-import type { Message } from "../../../worker/protocol";
+import type { Message } from "../../../protocol";
 import { freshRoom, getJson, join, post } from "../helpers";
 
 const strip = ({ type: _t, ...m }: Message & { type: string }): Message => m;

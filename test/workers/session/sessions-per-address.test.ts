@@ -6,7 +6,7 @@
 // stays open. A session keeps the address that made it, also after a
 // takeover from another address.
 import { describe, expect, it } from "vitest";
-import type { ServerFrame } from "../../../worker/protocol";
+import type { ServerFrame } from "../../../protocol";
 import { connectWhenAllowed, freshRoom, join } from "../helpers";
 import { LIMITS } from "../limits";
 

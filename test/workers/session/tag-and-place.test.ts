@@ -2,7 +2,7 @@
 // equal for two sessions from one address, different for another address;
 // the address itself appears in no frame, and `from` is absent or a string.
 import { describe, expect, it } from "vitest";
-import type { User } from "../../../worker/protocol";
+import type { User } from "../../../protocol";
 import { type Client, freshRoom, getJson, join, post } from "../helpers";
 
 const IP_A = "198.51.100.77";

@@ -2,7 +2,7 @@
 // own user and a resume token, every session of the room (away ones too) and
 // the newest retained messages oldest first, with the latest seq and no gap.
 import { describe, expect, it } from "vitest";
-import type { Message } from "../../../worker/protocol";
+import type { Message } from "../../../protocol";
 import { type Client, freshRoom, getJson, join, post } from "../helpers";
 import { LIMITS } from "../limits";
 

@@ -1,7 +1,9 @@
-// Message ids for `send`: 128 random bits as base64url (22 characters), which
-// matches the protocol's ^[A-Za-z0-9_-]{16,64}$. The random bytes come from
-// the caller (crypto.getRandomValues in the page, a seeded source in tests),
-// so this module stays free of DOM and Web Crypto.
+// The one id generator of roomchat: random bytes as unpadded base64url. A
+// message id is 128 random bits (22 characters), which matches the
+// protocol's ^[A-Za-z0-9_-]{16,64}$; session ids and tokens use the same
+// encoding. The random bytes come from the caller (crypto.getRandomValues in
+// the worker and the page, Node's crypto in tests, a seeded source in unit
+// tests), so this module imports nothing.
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -34,7 +36,15 @@ export function base64url(bytes: Uint8Array): string {
   return out;
 }
 
-/** A new message id from `randomBytes` (which must return `n` fresh random bytes). */
-export function newMessageId(randomBytes: (n: number) => Uint8Array): string {
-  return base64url(randomBytes(ID_BYTES));
+/** A source of `n` fresh cryptographically random bytes. */
+export type RandomBytes = (n: number) => Uint8Array;
+
+/** `bytes` random bytes as base64url: ids (16 bytes), tokens (32 bytes = 256 bits). */
+export function randomId(randomBytes: RandomBytes, bytes: number = ID_BYTES): string {
+  return base64url(randomBytes(bytes));
+}
+
+/** A new message id from `randomBytes`. */
+export function newMessageId(randomBytes: RandomBytes): string {
+  return randomId(randomBytes, ID_BYTES);
 }

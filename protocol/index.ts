@@ -1,7 +1,8 @@
-// The wire protocol of roomchat, version 1 (docs/protocol.md): its constants,
-// the frames in each direction, and the run-time validators that both the
-// worker and the page use. This module imports nothing from either side, so
-// that it type-checks with neither the Workers types nor the DOM.
+// The wire protocol of roomchat (docs/protocol.md): its constants, the frames
+// in each direction, and the run-time validators that the worker, the page,
+// the client core and the tests share. It imports nothing (its own tsconfig
+// project has neither the Workers types nor the DOM), so that every side can
+// depend on it and it on none of them. Ids: ./ids.ts.
 //
 // Validators return results instead of throwing: a bad frame is an ordinary
 // event on a public socket, not an exception.
