@@ -266,7 +266,8 @@ describe("the tab title", () => {
       await composer(grace.page).press("Enter");
       await seeCount(items(frank.page, text), 1);
     }
-    expect(await frank.page.title()).toBe(`(2) #${room} · roomchat`);
+    // The title follows the count in an effect after the render: poll it.
+    await expect.poll(() => frank.page.title()).toBe(`(2) #${room} · roomchat`);
     await frank.page.evaluate(`
       Object.defineProperty(document, "hidden", { configurable: true, get: () => false });
       document.dispatchEvent(new Event("visibilitychange"));
