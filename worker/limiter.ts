@@ -15,7 +15,8 @@
 // configure.
 import { DurableObject } from "cloudflare:workers";
 import { configOf, type Env } from "./config";
-import { type Bucket, fullBucket } from "./ratelimit";
+import { hmacHex, hmacKey } from "./hmac";
+import { type Bucket, fullBucket, takeUpTo } from "./ratelimit";
 import { hex } from "./util";
 
 export const KEYRING = "keyring";
@@ -39,14 +40,9 @@ export class AddressLimiter extends DurableObject<Env> {
   lease(want: number): Lease {
     const { ADDR_RATE_BURST: burst, ADDR_RATE_PER_SEC: perSec } = configOf(this.env);
     const now = Date.now();
-    const b = this.bucket ?? fullBucket(burst, now);
-    const tokens = Math.min(burst, b.tokens + (Math.max(0, now - b.at) * perSec) / 1000);
-    const granted = Math.max(0, Math.min(Math.floor(want), Math.floor(tokens)));
-    this.bucket = { tokens: tokens - granted, at: now };
-    return {
-      granted,
-      retryAfterMs: granted > 0 ? 0 : Math.max(1, Math.ceil(((1 - tokens) * 1000) / perSec)),
-    };
+    const grant = takeUpTo(this.bucket ?? fullBucket(burst, now), want, burst, perSec, now);
+    this.bucket = grant.bucket;
+    return { granted: grant.granted, retryAfterMs: grant.retryAfterMs };
   }
 
   /** The keyring's one job: a random 256-bit key, made once and kept. */
@@ -59,26 +55,19 @@ export class AddressLimiter extends DurableObject<Env> {
   }
 }
 
-let hmacKey: Promise<CryptoKey> | undefined;
+let deploymentKey: Promise<CryptoKey> | undefined;
 
 /**
  * HMAC-SHA-256 of an address under the deployment's key, as 64 hex: the name
  * of its limiter, and what the worker hands to a room instead of the address.
  */
 export async function addressHash(env: Env, addr: string): Promise<string> {
-  hmacKey ??= env.LIMITER.getByName(KEYRING)
+  deploymentKey ??= env.LIMITER.getByName(KEYRING)
     .key()
-    .then((k) => {
-      const raw = new Uint8Array(32);
-      for (let i = 0; i < 32; i++) raw[i] = Number.parseInt(k.slice(i * 2, i * 2 + 2), 16);
-      return crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, [
-        "sign",
-      ]);
-    })
+    .then(hmacKey)
     .catch((err) => {
-      hmacKey = undefined; // try again on the next request
+      deploymentKey = undefined; // try again on the next request
       throw err;
     });
-  const mac = await crypto.subtle.sign("HMAC", await hmacKey, new TextEncoder().encode(addr));
-  return hex(new Uint8Array(mac));
+  return hmacHex(await deploymentKey, addr);
 }

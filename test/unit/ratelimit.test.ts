@@ -4,7 +4,7 @@
 // burst + rate × time takes succeed.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Bucket, fullBucket, type Take, take } from "../../worker/ratelimit";
+import { type Bucket, fullBucket, refill, type Take, take, takeUpTo } from "../../worker/ratelimit";
 
 const T0 = 1_700_000_000_000;
 
@@ -169,6 +169,108 @@ describe("take", () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+// The address limiter's grants (worker/limiter.ts) come from the same bucket:
+// several tokens at once, and the same promise about the wait.
+describe("refill", () => {
+  it("adds the time passed at the rate, never above the burst, never for a clock gone back", () => {
+    expect(refill({ tokens: 0, at: T0 }, 10, 2, T0 + 1500)).toBe(3);
+    expect(refill({ tokens: 4, at: T0 }, 10, 2, T0 + 3_600_000)).toBe(10);
+    expect(refill({ tokens: 4, at: T0 }, 10, 2, T0 - 60_000)).toBe(4);
+  });
+});
+
+describe("takeUpTo", () => {
+  it("grants what is wanted while the bucket holds it, then what is left, then nothing", () => {
+    const a = takeUpTo(fullBucket(60, T0), 25, 60, 10, T0);
+    expect(a).toEqual({ granted: 25, bucket: { tokens: 35, at: T0 }, retryAfterMs: 0 });
+    const b = takeUpTo(a.bucket, 25, 60, 10, T0);
+    const c = takeUpTo(b.bucket, 25, 60, 10, T0);
+    expect(c.granted).toBe(10);
+    const d = takeUpTo(c.bucket, 25, 60, 10, T0);
+    expect(d.granted).toBe(0);
+    expect(d.retryAfterMs).toBe(100);
+  });
+
+  it("grants whole tokens only, and a fractional want is rounded down", () => {
+    expect(takeUpTo({ tokens: 2.7, at: T0 }, 5, 10, 1, T0).granted).toBe(2);
+    expect(takeUpTo({ tokens: 9, at: T0 }, 3.9, 10, 1, T0).granted).toBe(3);
+  });
+
+  it("waiting exactly retryAfterMs is enough despite floating-point refill", () => {
+    // The bucket of take's case above, one grant at a time.
+    let bucket = fullBucket(2, T0);
+    let now = T0;
+    for (const step of [0, 3418]) {
+      now += step;
+      const g = takeUpTo(bucket, 1, 2, 0.001, now);
+      expect(g.granted).toBe(1);
+      bucket = g.bucket;
+    }
+    now += 641;
+    const refused = takeUpTo(bucket, 1, 2, 0.001, now);
+    expect(refused.granted).toBe(0);
+    expect(takeUpTo(bucket, 1, 2, 0.001, now + refused.retryAfterMs).granted).toBe(1);
+    expect(takeUpTo(bucket, 1, 2, 0.001, now + refused.retryAfterMs - 2).granted).toBe(0);
+  });
+
+  it("property: grants stay within the bucket, and a refusal's wait is enough and no longer", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 100 }),
+        fc.double({ min: 0.001, max: 100, noNaN: true, noDefaultInfinity: true }),
+        fc.array(fc.tuple(fc.integer({ min: -1000, max: 5000 }), fc.integer({ min: 1, max: 40 })), {
+          minLength: 1,
+          maxLength: 100,
+        }),
+        (burst, perSec, steps) => {
+          let bucket = fullBucket(burst, T0);
+          let now = T0;
+          for (const [step, want] of steps) {
+            now += step;
+            const g = takeUpTo(bucket, want, burst, perSec, now);
+            expect(g.granted).toBeGreaterThanOrEqual(0);
+            expect(g.granted).toBeLessThanOrEqual(want);
+            expect(g.bucket.tokens).toBeGreaterThanOrEqual(0);
+            expect(g.bucket.tokens).toBeLessThanOrEqual(burst);
+            if (g.granted === 0) {
+              expect(Number.isInteger(g.retryAfterMs)).toBe(true);
+              expect(g.retryAfterMs).toBeGreaterThanOrEqual(1);
+              const at = Math.max(now, bucket.at);
+              expect(takeUpTo(bucket, 1, burst, perSec, at + g.retryAfterMs).granted).toBe(1);
+              if (g.retryAfterMs > 2) {
+                expect(takeUpTo(bucket, 1, burst, perSec, at + g.retryAfterMs - 2).granted).toBe(0);
+              }
+            } else {
+              expect(g.retryAfterMs).toBe(0);
+            }
+            bucket = g.bucket;
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("property: one take is a grant of one", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 100 }),
+        fc.double({ min: 0.001, max: 100, noNaN: true, noDefaultInfinity: true }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        fc.integer({ min: -1000, max: 100_000 }),
+        (burst, perSec, tokens, step) => {
+          const bucket = { tokens: Math.min(tokens, burst), at: T0 };
+          const t = take(bucket, burst, perSec, T0 + step);
+          const g = takeUpTo(bucket, 1, burst, perSec, T0 + step);
+          if (t.ok) expect(g).toEqual({ granted: 1, bucket: t.bucket, retryAfterMs: 0 });
+          else expect(g.retryAfterMs).toBe(t.retryAfterMs);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });
