@@ -17,7 +17,7 @@ import {
 import { type Config, configOf, type Env } from "./config";
 import { addressHash } from "./limiter";
 import { errorFields, log } from "./log";
-import { ADDR_HEADER, PLACE_HEADER, ROOM_HEADER } from "./room";
+import { ADDR_HEADER, PLACE_HEADER } from "./room";
 import { privateRoomName } from "./util";
 
 export { AddressLimiter } from "./limiter";
@@ -157,10 +157,11 @@ const roomParam = async (c: Ctx, next: () => Promise<void>) => {
 /** An extension token that matches no offer: see the WebSocket route. */
 const NO_COMPRESSION = "no-compression";
 
+/** The room's object, by its normalised name: the object reads that name as `ctx.id.name`. */
 const stubOf = (c: Ctx) => c.env.ROOM.getByName(c.get("room"));
 
 app.get("/api/rooms/:room", roomParam, async (c) => {
-  const info = await stubOf(c).info(c.get("room"));
+  const info = await stubOf(c).info();
   return c.json(info, 200, API_HEADERS);
 });
 
@@ -184,7 +185,7 @@ app.get("/api/rooms/:room/messages", roomParam, async (c) => {
       HttpErrorCode.BadRequest,
       `\`limit\` is a whole number from 1 to ${PAGE_MAX}.`,
     );
-  const page = await stubOf(c).page(c.get("room"), before, limit ?? PAGE_DEFAULT);
+  const page = await stubOf(c).page(before, limit ?? PAGE_DEFAULT);
   return c.json(page, 200, API_HEADERS);
 });
 
@@ -223,7 +224,6 @@ app.get("/api/rooms/:room/ws", roomParam, async (c) => {
   // The room gets a keyed hash of the address, never the address. The
   // headers are set here, whatever the client sent under the same names.
   const headers = new Headers(c.req.raw.headers);
-  headers.set(ROOM_HEADER, encodeURIComponent(c.get("room")));
   headers.set(ADDR_HEADER, await addressHash(c.env, c.req.header("CF-Connecting-IP") ?? "unknown"));
   const place = placeOf(c.req.raw);
   if (place) headers.set(PLACE_HEADER, encodeURIComponent(place));

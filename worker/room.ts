@@ -53,8 +53,6 @@ import { migrate, roomExists } from "./schema";
 import { type SessionRow, Sessions, toUser } from "./sessions";
 import { randomId } from "./util";
 
-/** Headers by which the worker hands the upgrade's context to the room. */
-export const ROOM_HEADER = "X-Roomchat-Room";
 /** The address's keyed hash (64 hex) from the worker: the room never sees the address. */
 export const ADDR_HEADER = "X-Roomchat-Addr";
 /** Coarse place from the worker, URI-encoded. */
@@ -77,8 +75,17 @@ export class Room extends DurableObject<Env> {
    * connection creates it.
    */
   private exists: boolean;
-  /** The room's normalised name, known once the worker has named it. */
-  private room: string;
+  /**
+   * The room's normalised name. The worker reaches every room with
+   * `getByName(name)`, and the runtime hands that name to the object as
+   * `ctx.id.name` (also when it wakes from hibernation or for an alarm), so
+   * the room neither needs to be told its name nor to store it. Checked on
+   * the pinned workerd: test/workers/platform/room-name.test.ts, and under
+   * `wrangler dev` after a wake by a frame (test/live/hibernation.test.ts)
+   * and by the alarm. Rooms of older deploys kept the name in `meta` as
+   * 'room'; that row is no longer read or written.
+   */
+  private readonly room: string;
   private readonly connections: Connections;
   private readonly sessions: Sessions;
   private readonly history: History;
@@ -91,9 +98,9 @@ export class Room extends DurableObject<Env> {
     super(ctx, env);
     this.config = configOf(env);
     this.sql = ctx.storage.sql;
+    this.room = ctx.id.name ?? "";
     this.exists = roomExists(this.sql);
     if (this.exists) migrate(ctx.storage);
-    this.room = this.exists ? (this.meta("room") ?? "") : "";
     this.history = new History(this.sql, this.config, this.exists);
     this.sessions = new Sessions(this.sql, this.config);
     this.connections = new Connections(ctx);
@@ -119,14 +126,12 @@ export class Room extends DurableObject<Env> {
   // -------------------------------------------------------------------------
   // RPC from the worker
 
-  info(room: string): RoomInfo {
-    this.room ||= room;
-    if (!this.exists) return { room, online: 0, seq: 0 };
-    return { room, online: this.sessions.online(), seq: this.history.seq };
+  info(): RoomInfo {
+    if (!this.exists) return { room: this.room, online: 0, seq: 0 };
+    return { room: this.room, online: this.sessions.online(), seq: this.history.seq };
   }
 
-  page(room: string, before: number | undefined, limit: number): MessagePage {
-    this.room ||= room;
+  page(before: number | undefined, limit: number): MessagePage {
     if (!this.exists) return { messages: [], more: false };
     return this.history.page(before, limit);
   }
@@ -156,7 +161,6 @@ export class Room extends DurableObject<Env> {
       migrate(this.ctx.storage);
       this.exists = true;
     }
-    this.nameRoom(decodeURIComponent(request.headers.get(ROOM_HEADER) ?? ""));
     const limiter = request.headers.get(ADDR_HEADER) ?? "unknown";
     const addrKey = await this.addressKey(limiter);
     // The first lease is fetched before the socket opens, so that the first
@@ -600,7 +604,7 @@ export class Room extends DurableObject<Env> {
   }
 
   // -------------------------------------------------------------------------
-  // The alarm, naming, keys, logs
+  // The alarm, keys, logs
 
   private scheduleAlarm(at: number): void {
     if (this.alarmAt !== null && this.alarmAt <= at) return;
@@ -615,20 +619,6 @@ export class Room extends DurableObject<Env> {
       this.connections.nextJoinTimeout(this.config.JOIN_TIMEOUT_MS),
     ].filter((t): t is number => t !== null);
     if (due.length > 0) this.scheduleAlarm(Math.min(...due));
-  }
-
-  private meta(key: string): string | undefined {
-    const row = this.sql
-      .exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key)
-      .toArray()[0];
-    return row?.value;
-  }
-
-  /** Learns the room's name from the worker the first time (a Durable Object does not know its own). */
-  private nameRoom(room: string): void {
-    if (this.room || !room) return;
-    this.room = room;
-    this.sql.exec("INSERT OR IGNORE INTO meta (key, value) VALUES ('room', ?)", room);
   }
 
   /**
