@@ -2,31 +2,21 @@
 // variable (wrangler.toml [vars], or `--var NAME:VALUE`), parsed once into
 // one typed object. A value that is not a number in range is a deploy
 // mistake, so it fails loudly instead of silently becoming a default.
+/// <reference path="../worker-configuration.d.ts" />
 import { DEFAULT_LIMITS } from "../protocol";
 
-export interface Env {
-  ROOM: DurableObjectNamespace<import("./room").Room>;
-  LIMITER: DurableObjectNamespace<import("./limiter").AddressLimiter>;
-  ASSETS: Fetcher;
-  ALLOWED_ORIGINS?: string;
-  MAX_TEXT?: string | number;
-  MAX_FRAME?: string | number;
-  RATE_BURST?: string | number;
-  RATE_PER_SEC?: string | number;
-  ADDR_RATE_BURST?: string | number;
-  ADDR_RATE_PER_SEC?: string | number;
-  MAX_USERS?: string | number;
-  MAX_CONN_PER_IP?: string | number;
-  HISTORY_LIMIT?: string | number;
-  RESUME_GRACE_MS?: string | number;
-  JOIN_TIMEOUT_MS?: string | number;
-  JOIN_BURST?: string | number;
-  JOIN_PER_SEC?: string | number;
-  DUP_BURST?: string | number;
-  DUP_PER_SEC?: string | number;
-}
-
 export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
+
+/**
+ * The worker's bindings, generated from wrangler.toml by `wrangler types`
+ * into worker-configuration.d.ts (committed; rerun it after changing the
+ * bindings or [vars]). The limits are widened: wrangler.toml gives strings,
+ * a test or a `--var` may give numbers, and any may be left out, since
+ * `parseConfig` below turns each into a number or its default.
+ */
+export type Env = Omit<Cloudflare.Env, keyof Limits> & {
+  [K in keyof Limits]?: string | number;
+};
 
 export interface Config extends Limits {
   /** Origins besides the request's own that may open a WebSocket, compared exactly. */
