@@ -85,7 +85,18 @@ export async function startBaseline() {
  */
 export function snapshot(from) {
   const dir = mkdtempSync(join(tmpdir(), "roomchat-bench-src-"));
-  for (const name of ["worker", "worker.ts", "dist", "wrangler.toml", "package.json"]) {
+  // protocol/ (the wire protocol the worker imports) and the TypeScript base
+  // config exist from the protocol's move on; an older checkout has neither.
+  for (const name of [
+    "worker",
+    "worker.ts",
+    "protocol",
+    "tsconfig.base.json",
+    "worker-configuration.d.ts",
+    "dist",
+    "wrangler.toml",
+    "package.json",
+  ]) {
     if (existsSync(join(from, name)))
       cpSync(join(from, name), join(dir, name), { recursive: true });
   }
