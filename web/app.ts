@@ -2,8 +2,8 @@
 // a room, from the URL, kept in sync with history), the remembered name and
 // the notification toggle.
 import { signal } from "@preact/signals";
+import { storageKeys, writeItem } from "../client/deps";
 import { normalizeRoomName } from "../protocol";
-import { storageKeys, writeItem } from "./chat/deps";
 import { catalogue, pickLang } from "./i18n";
 import { local } from "./platform";
 

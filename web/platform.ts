@@ -1,7 +1,7 @@
-// The browser's side of the room model's Deps: real WebSockets, timers,
-// storage, fetch and Web Crypto. Kept apart so that web/chat/ stays free of
-// the DOM and runs under Node in the unit tests.
-import type { Deps, SocketHandlers, StorageLike } from "./chat/deps";
+// The browser's side of the client core's Deps (client/deps.ts): real
+// WebSockets, timers, storage, fetch and Web Crypto. Kept apart so that the
+// core stays free of the DOM and runs under Node (unit tests, fault tests).
+import type { Deps, SocketHandlers, StorageLike } from "../client/deps";
 
 /** Storage that may be missing (blocked cookies, some private modes): fall back to memory. */
 function storage(get: () => Storage): StorageLike {

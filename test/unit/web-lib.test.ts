@@ -2,10 +2,10 @@
 // the reconnect backoff.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { backoffDelay } from "../../client/backoff";
 import { isMessageId } from "../../protocol";
 import { base64url, newMessageId } from "../../protocol/ids";
 import { catalogue, pickLang } from "../../web/i18n";
-import { backoffDelay } from "../../web/lib/backoff";
 import { linkify, safeHref } from "../../web/lib/linkify";
 import { formatTimestamp } from "../../web/lib/time";
 

@@ -1,26 +1,70 @@
-// The composer: a multi-line box with Send and Clear. Enter sends and
-// Shift+Enter breaks the line (but not while an input method is composing,
-// as when typing Chinese); Ctrl/Cmd+S and Ctrl/Cmd+L are handled page-wide
-// by the room screen. A counter appears near the length limit; while
-// rate-limited, Send waits with a visible countdown.
-import type { Signal } from "@preact/signals";
+// The composer: a multi-line box with Send and Clear. It owns the draft and
+// the error shown under it, and hands a send to the room model. Enter sends
+// and Shift+Enter breaks the line (but not while an input method is
+// composing, as when typing Chinese); Ctrl/Cmd+S (send) and Ctrl/Cmd+L
+// (clear), as in the Qt client, work anywhere in the room: the browser's own
+// save dialog and address-bar jump are prevented. A counter appears near the
+// length limit; while rate-limited, Send waits with a visible countdown.
+import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import type { Room } from "../../client/room";
 import { codePointLength, DEFAULT_LIMITS } from "../../protocol";
 import { t } from "../app";
-import type { Room } from "../chat/room";
 import { secondsUntil, useNow } from "./hooks";
 
 const MAX = DEFAULT_LIMITS.MAX_TEXT;
 /** The counter shows from this many characters left. */
 const COUNTER_FROM = 300;
 
-export function Composer(props: {
-  room: Room;
-  draft: Signal<string>;
-  error: Signal<string | null>;
-  onSend: () => void;
-  onClear: () => void;
-}) {
-  const { room, draft, error } = props;
+const focusBox = () => document.getElementById("composer-box")?.focus();
+
+export function Composer({ room }: { room: Room }) {
+  const draft = useSignal("");
+  const error = useSignal<string | null>(null);
+
+  const send = () => {
+    if (!draft.value.trim()) {
+      focusBox();
+      return;
+    }
+    const result = room.send(draft.value);
+    if (result.ok) {
+      draft.value = "";
+      error.value = null;
+      return;
+    }
+    error.value =
+      result.reason === "too_long"
+        ? t.tooLong(DEFAULT_LIMITS.MAX_TEXT)
+        : result.reason === "too_big"
+          ? t.tooBig
+          : result.reason === "rate_limited"
+            ? t.rateLimited
+            : t.textInvalid;
+  };
+
+  const clear = () => {
+    draft.value = "";
+    error.value = null;
+    focusBox();
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+      const key = e.key.toLowerCase();
+      if (key === "s") {
+        e.preventDefault();
+        send();
+      } else if (key === "l") {
+        e.preventDefault();
+        clear();
+      }
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [room]);
+
   const rateUntil = room.rateUntil.value;
   const now = useNow(rateUntil > 0);
   const limited = rateUntil > now.value;
@@ -40,7 +84,7 @@ export function Composer(props: {
       class="composer"
       onSubmit={(e) => {
         e.preventDefault();
-        props.onSend();
+        send();
       }}
     >
       <p class="typing">{typing}</p>
@@ -63,7 +107,7 @@ export function Composer(props: {
         onKeyDown={(e) => {
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing && !e.ctrlKey && !e.altKey) {
             e.preventDefault();
-            props.onSend();
+            send();
           }
         }}
       />
@@ -79,7 +123,7 @@ export function Composer(props: {
             </span>
           ) : null}
         </p>
-        <button type="button" onClick={props.onClear}>
+        <button type="button" onClick={clear}>
           {t.clear}
         </button>
         <button type="submit" class="primary" disabled={limited}>

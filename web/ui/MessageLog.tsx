@@ -7,9 +7,9 @@
 // like another present user's is shown with their network tag.
 import { useSignal } from "@preact/signals";
 import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
+import type { Entry, Pending, Room } from "../../client/room";
 import type { Message } from "../../protocol";
 import { t } from "../app";
-import type { Entry, Pending, Room } from "../chat/room";
 import { confusedIds } from "../lib/confusable";
 import { linkify } from "../lib/linkify";
 import { formatClock, formatTimestamp } from "../lib/time";

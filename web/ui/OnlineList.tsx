@@ -2,9 +2,10 @@
 // name, tag, place when known and joined time, a "you" marker, and those
 // whose connection dropped shown as reconnecting; the count of those online
 // in the heading. Below it, your own settings: change name, notifications.
+
+import type { Room } from "../../client/room";
 import type { User } from "../../protocol";
 import { t } from "../app";
-import type { Room } from "../chat/room";
 import { formatClock } from "../lib/time";
 
 /** One of eight avatar colours (CSS classes: the CSP forbids inline styles), stable per user. */

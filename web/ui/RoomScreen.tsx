@@ -1,12 +1,13 @@
-// One room on screen (`/r/<room>`): creates the room model for it, wires the
-// browser's events into it (visibility, online, keyboard shortcuts, the tab
-// title, notifications), and lays out the header, the log, the composer and
-// the online list.
+// One room on screen (`/r/<room>`): creates the client core's room model
+// for it on the browser's Deps (web/platform.ts), wires the browser's events
+// into it (visibility, online, Escape, the tab title, notifications), and
+// lays out the header, the log, the composer and the online list. Components
+// read the model's signals and call its actions; none reaches the socket.
 import { useSignal, useSignalEffect } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
-import { DEFAULT_LIMITS, isPrivateRoomName, type Message } from "../../protocol";
+import { type Room, RoomModel } from "../../client/room";
+import { isPrivateRoomName, type Message } from "../../protocol";
 import { goHome, notifyOn, roomUrl, savedName, setNotify, t } from "../app";
-import { type Room, RoomModel } from "../chat/room";
 import { browserDeps } from "../platform";
 import { Composer } from "./Composer";
 import { secondsUntil, useNow } from "./hooks";
@@ -122,8 +123,6 @@ export function RoomScreen({ room: roomName }: { room: string }) {
       }),
     [roomName],
   );
-  const draft = useSignal("");
-  const composerError = useSignal<string | null>(null);
   const renaming = useSignal(false);
   const showOnline = useSignal(false);
   const showQr = useSignal(false);
@@ -133,55 +132,16 @@ export function RoomScreen({ room: roomName }: { room: string }) {
 
   const focusComposer = () => document.getElementById("composer-box")?.focus();
 
-  const send = () => {
-    if (!draft.value.trim()) {
-      focusComposer();
-      return;
-    }
-    const result = room.send(draft.value);
-    if (result.ok) {
-      draft.value = "";
-      composerError.value = null;
-      return;
-    }
-    composerError.value =
-      result.reason === "too_long"
-        ? t.tooLong(DEFAULT_LIMITS.MAX_TEXT)
-        : result.reason === "too_big"
-          ? t.tooBig
-          : result.reason === "rate_limited"
-            ? t.rateLimited
-            : t.textInvalid;
-  };
-
-  const clear = () => {
-    draft.value = "";
-    composerError.value = null;
-    focusComposer();
-  };
-
   // The model's life is the screen's: start on mount, close (not leave) on unmount.
   useEffect(() => {
     const onVisibility = () => room.setVisible(!document.hidden);
     const onOnline = () => room.setOnline(true);
     const onOffline = () => room.setOnline(false);
-    // Ctrl+S and Ctrl+L, as in the Qt client, anywhere in the room: the
-    // browser's own save dialog and address-bar jump are prevented.
+    // Escape folds what is open over the room (Ctrl+S and Ctrl+L are the composer's).
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape") {
-        // Escape folds what is open over the room.
         showQr.value = false;
         showOnline.value = false;
-        return;
-      }
-      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
-      const key = e.key.toLowerCase();
-      if (key === "s") {
-        e.preventDefault();
-        send();
-      } else if (key === "l") {
-        e.preventDefault();
-        clear();
       }
     };
     document.addEventListener("visibilitychange", onVisibility);
@@ -313,13 +273,7 @@ export function RoomScreen({ room: roomName }: { room: string }) {
         <div class="room-body">
           <section class="chat">
             <MessageLog room={room} />
-            <Composer
-              room={room}
-              draft={draft}
-              error={composerError}
-              onSend={send}
-              onClear={clear}
-            />
+            <Composer room={room} />
           </section>
           <OnlineList
             room={room}

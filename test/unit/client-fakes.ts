@@ -1,14 +1,14 @@
-// Fakes for the page's room model under Node: a manual clock with timers, a
-// scripted socket per connection, in-memory storage and a canned fetch. The
-// model gets them through its Deps, exactly where the page passes the
-// browser's own.
+// Fakes for the client core (client/) under Node: a manual clock with
+// timers, a scripted socket per connection, in-memory storage and a canned
+// fetch. The core gets them through its Deps, exactly where the page passes
+// the browser's own.
 import type {
   Deps,
   HttpResponseLike,
   SocketHandlers,
   SocketLike,
   StorageLike,
-} from "../../web/chat/deps";
+} from "../../client/deps";
 
 export class FakeClock {
   now = 1_700_000_000_000;

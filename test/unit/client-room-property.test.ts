@@ -1,11 +1,11 @@
-// Properties of the room model's log under any order of server events:
+// Properties of the client core's log (client/log.ts, through client/room.ts) under any order of server events:
 // whatever mix of live messages, repeated frames, reconnect welcomes (with
 // their catch-up) and older pages arrives, the log holds each seq once, in
 // order, and every send the server echoed has left the pending list.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { RoomModel } from "../../web/chat/room";
-import { fakeWorld, message, user, welcome } from "./web-fakes";
+import { RoomModel } from "../../client/room";
+import { fakeWorld, message, user, welcome } from "./client-fakes";
 
 type Op =
   | { kind: "live"; seq: number }

@@ -1,8 +1,7 @@
-// The page's room model (web/chat/room.ts) against a scripted server: join
+// The client core's room model (client/room.ts) against a scripted server: join
 // and names, delivery exactly once across reconnects and reloads, backoff,
 // the ping watchdog, rate limits, history paging and gaps, typing, unread.
 import { describe, expect, it } from "vitest";
-import { isMessageId } from "../../protocol";
 import {
   mentions,
   PING_EVERY_MS,
@@ -10,8 +9,9 @@ import {
   type Room,
   RoomModel,
   type RoomOptions,
-} from "../../web/chat/room";
-import { type FakeWorld, fakeWorld, message, user, welcome } from "./web-fakes";
+} from "../../client/room";
+import { isMessageId } from "../../protocol";
+import { type FakeWorld, fakeWorld, message, user, welcome } from "./client-fakes";
 
 const base = "http://chat.test";
 

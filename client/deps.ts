@@ -1,7 +1,10 @@
-// What the room model needs from the outside world, as small interfaces: a
-// socket factory, timers, a clock, randomness, storage and HTTP. The page
-// passes the browser's (web/chat/platform.ts); the unit tests pass fakes. No
-// DOM type appears here, so the model can run and be tested under Node.
+// What the client core needs from the outside world, as small interfaces: a
+// socket factory, timers, a clock, randomness, storage, HTTP, and an optional
+// observer of what the core does. The page passes the browser's
+// (web/platform.ts), the fault tests and the soak pass Node's
+// (test/lib/node-deps.ts), the unit tests pass fakes. No DOM type appears
+// here, so the core runs and is tested under Node.
+import type { ClientEvent } from "./events";
 
 /** Callbacks of one connection. `message` gets text frames only. */
 export interface SocketHandlers {
@@ -47,6 +50,12 @@ export interface Deps {
   local: StorageLike;
   /** Kept for the tab: the session token of each room. */
   session: StorageLike;
+  /**
+   * Told what the core does (sockets, frames, sends written, acknowledged,
+   * refused, pages fetched…), as it does it; nothing by default. The tests
+   * count from it; the core never waits for it or reads anything back.
+   */
+  observe?: (event: ClientEvent) => void;
 }
 
 /** Reads JSON from storage, or `fallback` when it is missing or unreadable. */

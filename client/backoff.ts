@@ -1,6 +1,7 @@
-// Reconnect delays: capped exponential backoff with full jitter (a uniformly
-// random delay between 0 and min(cap, base * 2^attempt)), so that a room's
-// clients, dropped together by a server restart, do not come back together.
+// Reconnect delays for client/connection.ts: capped exponential backoff with
+// full jitter (a uniformly random delay between 0 and min(cap, base *
+// 2^attempt)), so that a room's clients, dropped together by a server
+// restart, do not come back together.
 
 export interface BackoffOptions {
   baseMs: number;

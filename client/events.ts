@@ -1,0 +1,47 @@
+// What the client core reports to an observer (Deps.observe) as it acts: the
+// facts a test needs to count what really happened (sockets, frames, sends
+// written again, how each send was acknowledged, pages fetched), so that no
+// test re-implements the client to learn them. Reporting never changes what
+// the core does.
+import type { ServerFrame } from "../protocol";
+
+/**
+ * How a send of one's own was acknowledged:
+ * - `echo`: the room's broadcast of it, after this connection's welcome;
+ * - `repeat`: the room's answer to an id it had stored before this
+ *   connection's welcome (the send was written again after a lost echo);
+ * - `catch-up`: found in a welcome's messages;
+ * - `page`: found in a history page;
+ * - `duplicate`: `error duplicate` with its id (stored, and pruned since).
+ */
+export type AckSource = "echo" | "repeat" | "catch-up" | "page" | "duplicate";
+
+export type ClientEvent =
+  /** A socket is asked for (every attempt, whether or not it opens). */
+  | { type: "connecting"; url: string }
+  | { type: "open" }
+  /** The current socket closed (a socket the core had already dropped is not reported). */
+  | { type: "closed"; code: number }
+  /** A frame from the server, parsed (`pong` is reported as its own event). */
+  | { type: "frame"; frame: ServerFrame }
+  | { type: "pong" }
+  /** A send frame written; `again`: it had been written on an earlier connection. */
+  | { type: "written"; id: string; again: boolean }
+  /** A send kept for later: no welcomed connection, or a rate limit running. */
+  | { type: "queued"; id: string }
+  /** A send of one's own is delivered, at `seq` (0 when the room no longer holds it). */
+  | { type: "acknowledged"; id: string; seq: number; by: AckSource }
+  /** A send the room refused for good. */
+  | { type: "refused"; id: string; code: string }
+  /** A message whose seq the log already holds: dropped. */
+  | { type: "dropped"; seq: number }
+  /** A live message of someone else below the newest seq the log holds (never expected). */
+  | { type: "out-of-order"; seq: number }
+  /** A welcome's gap: the log pages back for seqs `after`+1 … `before`-1. */
+  | { type: "gap"; after: number; before: number }
+  /** A history page fetched (paging back or filling a gap). */
+  | { type: "page"; before: number; count: number };
+
+export type Observe = (event: ClientEvent) => void;
+
+export const ignore: Observe = () => {};

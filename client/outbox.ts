@@ -1,0 +1,215 @@
+// The outbox of one room: every send until the room acknowledges it. A send
+// gets its id once and keeps it, is kept in storage (so a reload sends it
+// again), is written at once on a welcomed connection or else after the next
+// welcome, waits out a `rate_limited` for as long as `retryAfterMs` says, and
+// is marked failed when the room refuses its text. What counts as an
+// acknowledgement is decided by the log (log.ts); the outbox only drops the
+// sends it names.
+import { batch, createModel, type ReadonlySignal, signal } from "@preact/signals-core";
+import { checkText, isMessageId, utf8Length } from "../protocol";
+import { newMessageId } from "../protocol/ids";
+import { type Deps, readJson, storageKeys, writeItem } from "./deps";
+import { ignore } from "./events";
+import type { Ack } from "./log";
+
+export type PendingStatus = "sending" | "waiting" | "failed";
+export interface Pending {
+  id: string;
+  text: string;
+  at: number;
+  status: PendingStatus;
+  /** Why a failed send was refused (an ErrorCode, or "too_big"). */
+  reason?: string;
+}
+
+export type SendResult =
+  | { ok: true; quit?: boolean }
+  | { ok: false; reason: "empty" | "too_long" | "invalid" | "too_big" | "rate_limited" };
+
+export interface OutboxOptions {
+  room: string;
+  maxText: number;
+  maxFrame: number;
+  /** Writes a frame on the connection; false when it could not. */
+  write(frame: object): boolean;
+  /** A welcomed connection is there to write on. */
+  canWrite(): boolean;
+}
+
+export interface Outbox {
+  pending: ReadonlySignal<Pending[]>;
+  /** Sends wait until then after a `rate_limited`. */
+  rateUntil: ReadonlySignal<number>;
+  /** Posts `text` (with the id given, or a new one). */
+  send(text: string, id?: string): SendResult;
+  /** A connection was welcomed: every send not acknowledged is written again, in order. */
+  welcomed(): void;
+  /** Writes every pending send that is due (after a welcome, or a rate limit's end). */
+  flush(): void;
+  /** These sends are delivered: they leave the outbox. */
+  acknowledge(acks: Ack[]): void;
+  /** The room asks to wait: this send (if any) and every later one wait `ms`. */
+  rateLimited(id: string | undefined, ms: number): void;
+  /** The room refused this send for good. */
+  refused(id: string, code: string): void;
+  /** Forgets a send that the room refused. */
+  discard(id: string): void;
+  /** An id this client sent (its messages are "mine"). */
+  sentHere(id: string): boolean;
+  stop(): void;
+}
+
+/** The unconfirmed sends a previous page left for this room; they are sent again. */
+function loadPending(deps: Deps, room: string): Pending[] {
+  const saved = readJson<unknown>(deps.local, storageKeys.pending(room), []);
+  if (!Array.isArray(saved)) return [];
+  return saved
+    .filter((p) => isMessageId(p?.id) && typeof p.text === "string")
+    .map((p) => ({ id: p.id, text: p.text, at: Number(p.at) || 0, status: "sending" }));
+}
+
+export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox => {
+  const observe = deps.observe ?? ignore;
+  const pending = signal<Pending[]>(loadPending(deps, o.room));
+  const rateUntil = signal(0);
+  /** Ids this client has sent: its messages are "mine". */
+  const myIds = new Set<string>(pending.value.map((p) => p.id));
+  /** Ids written on some connection, and on the current one (to tell a resend). */
+  const everWritten = new Set<string>();
+  let writtenNow = new Set<string>();
+  let rateTimer: unknown = null;
+
+  const save = () => {
+    const list = pending.value.filter((p) => p.status !== "failed");
+    writeItem(
+      deps.local,
+      storageKeys.pending(o.room),
+      list.length ? JSON.stringify(list.map(({ id, text, at }) => ({ id, text, at }))) : null,
+    );
+  };
+
+  const setPending = (list: Pending[]) => {
+    pending.value = list;
+    save();
+  };
+
+  const write = (id: string, text: string) => {
+    const again = everWritten.has(id) && !writtenNow.has(id);
+    everWritten.add(id);
+    writtenNow.add(id);
+    if (o.write({ type: "send", id, text })) observe({ type: "written", id, again });
+  };
+
+  const forget = (id: string) => {
+    everWritten.delete(id);
+    writtenNow.delete(id);
+  };
+
+  const flush = () => {
+    if (!o.canWrite()) return;
+    if (rateUntil.value > deps.now()) return;
+    let changed = false;
+    const list = pending.value.map((p) => {
+      if (p.status === "waiting") {
+        changed = true;
+        return { ...p, status: "sending" as const };
+      }
+      return p;
+    });
+    if (changed) pending.value = list;
+    for (const p of list) {
+      if (p.status === "sending") write(p.id, p.text);
+    }
+  };
+
+  return {
+    pending,
+    rateUntil,
+
+    send(text: string, given?: string): SendResult {
+      const trimmed = text.trim();
+      if (!trimmed) return { ok: false, reason: "empty" };
+      const checked = checkText(text, o.maxText);
+      if (!checked.ok) {
+        return {
+          ok: false,
+          reason: checked.error.includes("at most") ? "too_long" : "invalid",
+        };
+      }
+      const id = given ?? newMessageId(deps.randomBytes);
+      const frame = { type: "send", id, text };
+      if (utf8Length(JSON.stringify(frame)) > o.maxFrame) return { ok: false, reason: "too_big" };
+      const limited = rateUntil.value > deps.now();
+      myIds.add(id);
+      setPending([
+        ...pending.value,
+        { id, text, at: deps.now(), status: limited ? "waiting" : "sending" },
+      ]);
+      if (o.canWrite() && !limited) write(id, text);
+      else observe({ type: "queued", id });
+      return { ok: true };
+    },
+
+    welcomed() {
+      writtenNow = new Set();
+      flush();
+    },
+
+    flush,
+
+    acknowledge(acks: Ack[]) {
+      if (!pending.value.length) return;
+      const byId = new Map(acks.map((a) => [a.id, a]));
+      const rest = pending.value.filter((p) => !byId.has(p.id));
+      if (rest.length === pending.value.length) return;
+      for (const p of pending.value) {
+        const ack = byId.get(p.id);
+        if (!ack) continue;
+        forget(p.id);
+        observe({ type: "acknowledged", id: p.id, seq: ack.seq, by: ack.by });
+      }
+      setPending(rest);
+    },
+
+    rateLimited(id: string | undefined, ms: number) {
+      const until = deps.now() + Math.max(0, ms);
+      batch(() => {
+        if (until > rateUntil.value) rateUntil.value = until;
+        if (id) {
+          pending.value = pending.value.map((p) =>
+            p.id === id ? { ...p, status: "waiting" as const } : p,
+          );
+        }
+      });
+      if (rateTimer !== null) deps.clearTimeout(rateTimer);
+      rateTimer = deps.setTimeout(() => {
+        rateTimer = null;
+        rateUntil.value = 0;
+        flush();
+      }, rateUntil.value - deps.now());
+    },
+
+    refused(id: string, code: string) {
+      if (!pending.value.some((p) => p.id === id)) return;
+      forget(id);
+      observe({ type: "refused", id, code });
+      setPending(
+        pending.value.map((p) =>
+          p.id === id ? { ...p, status: "failed" as const, reason: code } : p,
+        ),
+      );
+    },
+
+    discard(id: string) {
+      forget(id);
+      setPending(pending.value.filter((p) => p.id !== id));
+    },
+
+    sentHere: (id: string) => myIds.has(id),
+
+    stop() {
+      if (rateTimer !== null) deps.clearTimeout(rateTimer);
+      rateTimer = null;
+    },
+  };
+});

@@ -1,0 +1,128 @@
+// Who is in the room: the session this client holds (`you`) and the ones it
+// has held here (their messages are "mine"), the others with their away and
+// back, and who is typing: notices shown for a few seconds, and one's own
+// sent at most once per TYPING_INTERVAL_MS.
+import { computed, createModel, type ReadonlySignal, signal } from "@preact/signals-core";
+import { TYPING_INTERVAL_MS, type User, type UserRef } from "../protocol";
+import type { Deps } from "./deps";
+
+/** A typing notice is shown this long after the last one (they come every 2 s at most). */
+export const TYPING_SHOWN_MS = 4_000;
+
+export interface PresenceOptions {
+  /** Writes a frame on a welcomed connection; false when there is none. */
+  write(frame: object): boolean;
+  canWrite(): boolean;
+}
+
+export interface Presence {
+  you: ReadonlySignal<User | null>;
+  users: ReadonlySignal<User[]>;
+  /** Users not away. */
+  online: ReadonlySignal<number>;
+  typingNames: ReadonlySignal<string[]>;
+  /** A welcome: this session and the room's users; typers who left are forgotten. */
+  welcome(you: User, users: User[]): void;
+  /** A user joined, went away or came back. */
+  upsert(user: User): void;
+  left(id: string): void;
+  /** Someone's typing notice. */
+  typingFrom(user: UserRef): void;
+  /** Someone stopped typing (their message came, or they went away). */
+  stoppedTyping(id: string): void;
+  /** Tells the others you are typing, at most once per TYPING_INTERVAL_MS. */
+  typing(): void;
+  /** Leaving to join under another name: no session until the next welcome. */
+  forgetYou(): void;
+  /** A session this client has held in this room. */
+  isMe(userId: string): boolean;
+  stop(): void;
+}
+
+export const PresenceModel = createModel((deps: Deps, o: PresenceOptions): Presence => {
+  const you = signal<User | null>(null);
+  const users = signal<User[]>([]);
+  const typers = signal<{ id: string; name: string; until: number }[]>([]);
+  const online = computed(() => users.value.filter((u) => !u.away).length);
+  const typingNames = computed(() => typers.value.map((t) => t.name));
+  /** Session ids this client has had in this room: "mine". */
+  const myUserIds = new Set<string>();
+  let lastTypingSent = -Infinity;
+  let typingTimer: unknown = null;
+
+  const dropTyper = (id: string) => {
+    if (typers.value.some((t) => t.id === id))
+      typers.value = typers.value.filter((t) => t.id !== id);
+  };
+
+  const scheduleTypingSweep = () => {
+    if (typingTimer !== null) return;
+    const next = Math.min(...typers.value.map((t) => t.until));
+    typingTimer = deps.setTimeout(
+      () => {
+        typingTimer = null;
+        const now = deps.now();
+        typers.value = typers.value.filter((t) => t.until > now);
+        if (typers.value.length) scheduleTypingSweep();
+      },
+      Math.max(0, next - deps.now()),
+    );
+  };
+
+  return {
+    you,
+    users,
+    online,
+    typingNames,
+
+    welcome(me: User, list: User[]) {
+      myUserIds.add(me.id);
+      you.value = me;
+      const sorted = list.slice().sort((a, b) => a.joinedAt - b.joinedAt);
+      users.value = sorted;
+      // A resumed session keeps the typers who are still here.
+      const ids = new Set(sorted.map((u) => u.id));
+      typers.value = typers.value.filter((t) => ids.has(t.id));
+    },
+
+    upsert(user: User) {
+      const list = users.value.filter((u) => u.id !== user.id);
+      list.push(user);
+      list.sort((a, b) => a.joinedAt - b.joinedAt);
+      users.value = list;
+    },
+
+    left(id: string) {
+      users.value = users.value.filter((u) => u.id !== id);
+      dropTyper(id);
+    },
+
+    typingFrom(user: UserRef) {
+      if (user.id === you.value?.id) return;
+      const until = deps.now() + TYPING_SHOWN_MS;
+      const rest = typers.value.filter((t) => t.id !== user.id);
+      typers.value = [...rest, { id: user.id, name: user.name, until }];
+      scheduleTypingSweep();
+    },
+
+    stoppedTyping: dropTyper,
+
+    typing() {
+      if (!o.canWrite()) return;
+      const now = deps.now();
+      if (now - lastTypingSent < TYPING_INTERVAL_MS) return;
+      if (o.write({ type: "typing" })) lastTypingSent = now;
+    },
+
+    forgetYou() {
+      you.value = null;
+    },
+
+    isMe: (userId: string) => myUserIds.has(userId),
+
+    stop() {
+      if (typingTimer !== null) deps.clearTimeout(typingTimer);
+      typingTimer = null;
+    },
+  };
+});
