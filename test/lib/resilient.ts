@@ -1,25 +1,26 @@
-// A protocol client for Node (the `ws` package) that behaves like the page's
-// connection, for the fault tests and the soak: it keeps every send until it
-// sees it come back, reconnects with backoff after any drop, resumes with its
-// token and `since`, resends every unconfirmed send with the same id, drops
-// messages it already has, and fills a welcome's `gap` by paging back over
-// HTTP. It records what the history checker (test/lib/checker.ts) needs: each
-// send with its outcome, and the messages it shows in display order.
+// The client of the fault tests and the soak: the client core (client/room.ts,
+// the code the page runs) on Node's Deps (test/lib/node-deps.ts: `ws`
+// sockets, Node timers, in-memory storage), so that the history checker
+// (test/lib/checker.ts) judges the code people run. The core keeps every send
+// until it is acknowledged, reconnects with backoff after any drop, resumes
+// with its token and `since`, writes every unacknowledged send again with the
+// same id, drops messages it already has, and fills a welcome's `gap` by
+// paging back over HTTP.
+//
+// This module only drives it and keeps the record the checker needs: each
+// send with its outcome (from the core's `acknowledged` and `refused`
+// events), and the messages the core's log shows, in its display order. The
+// counters come from the events the core reports (Deps.observe). It plays
+// the user where the page asks one (another name when the name is taken) and
+// the network (cut, pause and resume).
 //
 // Also here: reading a room's whole stored history and its info over HTTP,
 // and checkRoom, the end of every scenario (settle, catch up, run the checker).
 import { randomBytes } from "node:crypto";
-import WebSocket from "ws";
-import {
-  type ErrorFrame,
-  type Message,
-  type MessagePage,
-  PONG,
-  parseServerFrame,
-  type RoomInfo,
-  type ServerFrame,
-  type WelcomeFrame,
-} from "../../protocol";
+import { storageKeys } from "../../client/deps";
+import type { ClientEvent } from "../../client/events";
+import { type Room, RoomModel } from "../../client/room";
+import type { ErrorFrame, MessagePage, RoomInfo, ServerFrame, WelcomeFrame } from "../../protocol";
 import { newMessageId as newId } from "../../protocol/ids";
 import {
   type ClientView,
@@ -28,6 +29,7 @@ import {
   type StoredMessage,
   type Verdict,
 } from "./checker";
+import { NodeNetwork, nodeDeps } from "./node-deps";
 
 /** A message id as the page makes it: 128 random bits, base64url (22 characters). */
 export const newMessageId = (): string => newId((n) => randomBytes(n));
@@ -44,26 +46,26 @@ export interface ResilientOptions {
   backoffCapMs?: number;
   /** Connection attempts in a row without a welcome before the client gives up. */
   maxAttempts?: number;
-  /** An open socket that brings no welcome within this is dropped and tried again. */
+  /** A socket that has not opened within this is dropped and tried again (the core's open timeout). */
   welcomeTimeoutMs?: number;
   /**
-   * The page counts its own message in a welcome's catch-up or a history
-   * page as delivered. With `echoOnly`, only the server's answer to a `send`
-   * frame of this client counts, so a send whose echo was lost is always
+   * The core counts its own message in a welcome's catch-up or a history
+   * page as delivered. With `echoOnly` (a core option), only the server's
+   * answer to a `send` frame counts, so a send whose echo was lost is always
    * sent again: the tests use it to make the server's duplicate handling run.
    */
   echoOnly?: boolean;
 }
 
 export interface ResilientStats {
-  /** Sockets opened (attempts, whether or not they reached a welcome). */
+  /** Sockets asked for (attempts, whether or not they reached a welcome). */
   connects: number;
   welcomes: number;
   /** Welcomes that resumed the session of the previous one (same user id). */
   resumed: number;
   /** Welcomes that started a new session although the client held a token. */
   freshSessions: number;
-  /** Send frames written again after a reconnect (a send already written once). */
+  /** Send frames written again after a reconnect (a send already written on an earlier connection). */
   resends: number;
   /**
    * Sends that had reached the room although their echo never came: confirmed
@@ -72,7 +74,7 @@ export interface ResilientStats {
    */
   repeatAnswers: number;
   confirmedByCatchUp: number;
-  /** Sends made while no welcomed connection was there (queued, sent after the next welcome). */
+  /** Sends made while they could not be written (queued, written after the next welcome). */
   queuedOffline: number;
   /** Messages dropped because their seq was already shown. */
   dropped: number;
@@ -85,18 +87,12 @@ export interface ResilientStats {
   cuts: number;
   /** Close codes seen, by code. */
   closes: Record<number, number>;
-  /** `error` frames without a send id (about the connection or a join), by code. */
+  /** `error` frames not about a send of this client (about the connection or a join), by code. */
   errors: Record<string, number>;
   /** Refused sends, by code. */
   refusals: Record<string, number>;
   /** The client stopped trying (maxAttempts in a row, room full, taken over). */
   gaveUp: string | null;
-}
-
-interface PendingSend {
-  record: SendRecord;
-  /** Connection number it was last written on (0: never written). */
-  writtenOn: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -144,30 +140,18 @@ export class ResilientClient {
   /** Every frame received, for tests that look for presence frames. */
   readonly frames: ServerFrame[] = [];
 
+  private readonly model: Room;
+  private readonly network: NodeNetwork;
+  private readonly session;
   private readonly records: SendRecord[] = [];
-  /** Unconfirmed sends in the order they were made: the order they are (re)written in. */
-  private pending: PendingSend[] = [];
-  private readonly shown = new Map<number, StoredMessage>();
-  private maxSeq = 0;
-  private token: string | undefined;
-  private userId: string | undefined;
-  private name: string;
+  /** Sends not confirmed or refused yet, by id. */
+  private readonly open = new Map<string, SendRecord>();
+  private lastUserId: string | undefined;
   private nameTries = 0;
-  private ws: WebSocket | null = null;
-  /** Number of the current connection; a frame or close of an older one is ignored. */
-  private connNo = 0;
-  private welcomed = false;
-  /** The room's seq in the current connection's welcome. */
-  private welcomeSeq = 0;
-  private hadWelcome = false;
-  private attempt = 0;
+  /** Sockets asked for since the last welcome, the network being up. */
+  private attempts = 0;
   private stopped = false;
   private paused = false;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private welcomeTimer: NodeJS.Timeout | null = null;
-  /** Holes to fill by paging back: [after, before) exclusive bounds, seqs after+1 … before-1. */
-  private holes: Array<[number, number]> = [];
-  private filling = false;
   private pongWaiters: Array<() => void> = [];
   private firstWelcome: { resolve: (w: WelcomeFrame) => void; reject: (e: Error) => void } | null =
     null;
@@ -185,7 +169,17 @@ export class ResilientClient {
       ...options,
       wsUrl: ws,
     };
-    this.name = options.name;
+    this.network = new NodeNetwork(ws);
+    const deps = nodeDeps(this.network, (e) => this.onEvent(e));
+    this.session = deps.session;
+    this.model = new RoomModel(deps, {
+      room: options.room,
+      base: options.base,
+      name: options.name,
+      backoff: { baseMs: this.options.backoffBaseMs, capMs: this.options.backoffCapMs },
+      openWithinMs: this.options.welcomeTimeoutMs,
+      echoOnly: this.options.echoOnly,
+    });
   }
 
   /** Connects and resolves with the first welcome. */
@@ -193,11 +187,11 @@ export class ResilientClient {
     const first = new Promise<WelcomeFrame>((resolve, reject) => {
       this.firstWelcome = { resolve, reject };
     });
-    this.connect();
+    this.model.start();
     return first;
   }
 
-  /** Posts `text`; the send is kept and resent until it is confirmed or refused. Returns its id. */
+  /** Posts `text`; the core keeps it and writes it again until it is confirmed or refused. Returns its id. */
   send(text: string, id: string = newMessageId()): string {
     const record: SendRecord = {
       id,
@@ -207,356 +201,238 @@ export class ResilientClient {
       outcome: { kind: "unknown" },
     };
     this.records.push(record);
-    const p: PendingSend = { record, writtenOn: 0 };
-    this.pending.push(p);
-    if (this.welcomed) this.write(p);
-    else this.stats.queuedOffline += 1;
+    this.open.set(id, record);
+    const result = this.model.send(text, id);
+    if (!result.ok) this.refuse(id, `local:${result.reason}`);
     return id;
   }
 
   /** Simulates a network failure: the socket is dropped without a closing handshake. */
   cut(): void {
-    if (!this.ws) return;
-    this.stats.cuts += 1;
-    this.ws.terminate();
+    if (this.network.cut()) this.stats.cuts += 1;
   }
 
-  /** Goes offline: drops the socket and does not reconnect until `resume()`. */
+  /**
+   * Goes offline: the network goes down (the socket is dropped, no other
+   * opens) and the client is told so, as the page hears the browser's
+   * `offline`; until `resume()`.
+   */
   pause(): void {
     this.paused = true;
-    this.clearTimers();
-    this.ws?.terminate();
+    this.network.down = true;
+    this.model.setOnline(false);
+    this.network.current?.terminate();
   }
 
+  /** The network is back, and the client hears `online`: it reconnects at once. */
   resume(): void {
     if (!this.paused) return;
     this.paused = false;
-    this.attempt = 0;
-    if (!this.ws) this.connect();
+    this.network.down = false;
+    this.attempts = 0;
+    this.model.setOnline(true);
   }
 
-  /** Sends the keep-alive `ping` on the live socket and waits for `pong`. */
+  /** Has the core check its socket with the keep-alive `ping`, and waits for the `pong`. */
   ping(timeoutMs = 30_000): Promise<void> {
-    const ws = this.ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error("not connected"));
+    if (!this.connected || !this.network.current) return Promise.reject(new Error("not connected"));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("no pong")), timeoutMs);
       this.pongWaiters.push(() => {
         clearTimeout(timer);
         resolve();
       });
-      ws.send("ping");
+      this.model.wake();
     });
   }
 
   /** Stops for good: no reconnect; the session is left to its grace period (no `leave`). */
   close(): void {
     this.stopped = true;
-    this.clearTimers();
-    this.ws?.close(1000);
-    this.ws = null;
+    this.model.close();
   }
 
   get connected(): boolean {
-    return this.welcomed;
+    return this.model.joined.value;
   }
   get you(): string | undefined {
-    return this.userId;
+    return this.model.you.value?.id;
   }
   get currentToken(): string | undefined {
-    return this.token;
+    return this.session.getItem(storageKeys.token(this.options.room)) ?? undefined;
   }
   get highestSeq(): number {
-    return this.maxSeq;
+    return this.model.latestSeq();
   }
   get unconfirmed(): number {
-    return this.pending.length;
+    return this.open.size;
   }
   /** Sends, with their outcome so far, for the checker. */
   sends(): SendRecord[] {
     return this.records.map((r) => ({ ...r }));
   }
-  /** What this client shows, in display order (by seq, as the page shows it). */
+  /** What this client shows, in the order its log shows it. */
   view(): ClientView {
     return {
       name: this.options.name,
-      messages: [...this.shown.values()].sort((a, b) => a.seq - b.seq),
+      messages: this.model.log.value.flatMap((e) =>
+        e.kind === "message"
+          ? [{ seq: e.message.seq, id: e.message.id, text: e.message.text }]
+          : [],
+      ),
     };
   }
 
   /** Every send confirmed or refused. */
   settled(timeoutMs: number): Promise<void> {
     return waitUntil(
-      () => this.pending.length === 0 || this.stats.gaveUp !== null,
+      () => this.open.size === 0 || this.stats.gaveUp !== null,
       timeoutMs,
-      `${this.options.name}'s ${this.pending.length} unconfirmed sends`,
+      `${this.options.name}'s ${this.open.size} unconfirmed sends`,
     ).then(() => {
       if (this.stats.gaveUp) throw new Error(`${this.options.name} gave up: ${this.stats.gaveUp}`);
     });
   }
 
-  /** Shows every seq from its first one up to `seq`, with no hole left to fill. */
+  /** Shows every seq from its first one up to `seq`, with no hole. */
   caughtUp(seq: number, timeoutMs: number): Promise<void> {
     return waitUntil(
       () => {
-        if (this.maxSeq < seq || this.holes.length > 0 || this.filling) return false;
-        const first = Math.min(...this.shown.keys());
-        for (let s = first; s <= seq; s++) if (!this.shown.has(s)) return false;
-        return true;
+        if (this.highestSeq < seq) return false;
+        let expected: number | undefined;
+        for (const e of this.model.log.value) {
+          if (e.kind !== "message") continue;
+          if (expected !== undefined && e.message.seq !== expected) return false;
+          expected = e.message.seq + 1;
+          if (e.message.seq >= seq) return true;
+        }
+        return false;
       },
       timeoutMs,
-      `${this.options.name} to show every message up to seq ${seq} (has up to ${this.maxSeq})`,
+      `${this.options.name} to show every message up to seq ${seq} (has up to ${this.highestSeq})`,
       100,
     );
   }
 
   // ---------------------------------------------------------------------------
-  // Connection
+  // What the core reports
 
-  private connect(): void {
-    if (this.stopped || this.paused) return;
-    this.connNo += 1;
-    const no = this.connNo;
-    this.welcomed = false;
-    this.stats.connects += 1;
-    // A server that accepts TCP but never answers the upgrade (starting up) counts as a failure.
-    const ws = new WebSocket(this.options.wsUrl, {
-      handshakeTimeout: this.options.welcomeTimeoutMs,
-    });
-    this.ws = ws;
-    ws.on("error", () => {
-      // A close follows (refused connection, failed upgrade, reset).
-    });
-    ws.on("open", () => {
-      if (no !== this.connNo) return;
-      this.join();
-      this.welcomeTimer = setTimeout(() => {
-        if (no === this.connNo && !this.welcomed) ws.terminate();
-      }, this.options.welcomeTimeoutMs);
-    });
-    ws.on("message", (data, isBinary) => {
-      if (no !== this.connNo || isBinary) return;
-      this.onText(data.toString());
-    });
-    ws.on("close", (code) => {
-      if (no !== this.connNo) return;
-      this.onClose(code);
-    });
+  private onEvent(e: ClientEvent): void {
+    const s = this.stats;
+    switch (e.type) {
+      case "connecting":
+        s.connects += 1;
+        if (!this.paused) this.attempts += 1;
+        if (this.attempts > this.options.maxAttempts)
+          this.later(() =>
+            this.giveUp(`${this.options.maxAttempts} connection attempts without a welcome`),
+          );
+        return;
+      case "closed":
+        s.closes[e.code] = (s.closes[e.code] ?? 0) + 1;
+        // Taken over (4000): the core stops, as the page does, until the user acts.
+        this.later(() => {
+          if (this.model.ended.value) this.giveUp(`ended: ${this.model.ended.value} (${e.code})`);
+        });
+        return;
+      case "frame":
+        this.onFrame(e.frame);
+        return;
+      case "pong":
+        for (const w of this.pongWaiters.splice(0)) w();
+        return;
+      case "written":
+        if (e.again) s.resends += 1;
+        return;
+      case "queued":
+        s.queuedOffline += 1;
+        return;
+      case "acknowledged": {
+        const record = this.open.get(e.id);
+        if (!record) return;
+        if (e.by === "repeat") s.repeatAnswers += 1;
+        if (e.by === "catch-up" || e.by === "page") s.confirmedByCatchUp += 1;
+        record.outcome = { kind: "confirmed", seq: e.seq };
+        this.open.delete(e.id);
+        return;
+      }
+      case "refused":
+        this.refuse(e.id, e.code);
+        return;
+      case "dropped":
+        s.dropped += 1;
+        return;
+      case "out-of-order":
+        s.outOfOrder += 1;
+        return;
+      case "gap":
+        s.gaps += 1;
+        return;
+      case "page":
+        s.pages += 1;
+        return;
+      case "open":
+        return;
+    }
   }
 
-  private join(): void {
-    const frame: { type: "join"; name: string; since?: number; token?: string } = {
-      type: "join",
-      name: this.name,
-    };
-    if (this.token) frame.token = this.token;
-    if (this.hadWelcome) frame.since = this.maxSeq;
-    this.ws?.send(JSON.stringify(frame));
+  private onFrame(f: ServerFrame): void {
+    this.frames.push(f);
+    if (f.type === "welcome") {
+      this.welcomes.push(f);
+      this.stats.welcomes += 1;
+      if (this.lastUserId !== undefined) {
+        if (f.you.id === this.lastUserId) this.stats.resumed += 1;
+        else this.stats.freshSessions += 1;
+      }
+      this.lastUserId = f.you.id;
+      this.attempts = 0;
+      this.firstWelcome?.resolve(f);
+      this.firstWelcome = null;
+      return;
+    }
+    if (f.type !== "error") return;
+    this.errorFrames.push(f);
+    if (f.id !== undefined && this.open.has(f.id)) return;
+    this.stats.errors[f.code] = (this.stats.errors[f.code] ?? 0) + 1;
+    if (f.code === "name_taken") {
+      // A fresh session (token expired) whose name someone else took
+      // meanwhile: the core asks its user for another, as the page does.
+      this.nameTries += 1;
+      const name = `${this.options.name}-${this.nameTries}`;
+      this.later(() => this.model.join(name));
+    } else if (
+      f.code === "name_invalid" ||
+      f.code === "room_full" ||
+      f.code === "too_many_sessions"
+    ) {
+      this.later(() => this.giveUp(`join refused: ${f.code}`));
+    }
   }
 
-  private onClose(code: number): void {
-    this.stats.closes[code] = (this.stats.closes[code] ?? 0) + 1;
-    this.welcomed = false;
-    this.ws = null;
-    this.clearTimers();
-    if (this.stopped || this.paused) return;
-    if (code === 4000) {
-      this.giveUp("taken over by another connection (4000)");
-      return;
-    }
-    if (this.attempt >= this.options.maxAttempts) {
-      this.giveUp(`${this.attempt} connection attempts without a welcome`);
-      return;
-    }
-    const ceiling = Math.min(
-      this.options.backoffCapMs,
-      this.options.backoffBaseMs * 2 ** Math.min(this.attempt, 30),
-    );
-    this.attempt += 1;
-    this.retryTimer = setTimeout(
-      () => {
-        this.retryTimer = null;
-        this.connect();
-      },
-      Math.floor(Math.random() * ceiling),
-    );
+  private refuse(id: string, code: string): void {
+    const record = this.open.get(id);
+    if (!record) return;
+    this.stats.refusals[code] = (this.stats.refusals[code] ?? 0) + 1;
+    record.outcome = { kind: "refused", code };
+    this.open.delete(id);
+  }
+
+  /** Reacts after the core has finished handling the event at hand. */
+  private later(fn: () => void): void {
+    queueMicrotask(() => {
+      if (!this.stopped) fn();
+    });
   }
 
   private giveUp(why: string): void {
+    if (this.stats.gaveUp !== null) return;
     this.stats.gaveUp = why;
     this.stopped = true;
-    this.clearTimers();
-    this.ws?.terminate();
+    this.model.close();
+    this.network.current?.terminate();
     this.firstWelcome?.reject(new Error(`${this.options.name} gave up: ${why}`));
     this.firstWelcome = null;
-  }
-
-  private clearTimers(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.welcomeTimer) clearTimeout(this.welcomeTimer);
-    this.retryTimer = null;
-    this.welcomeTimer = null;
-  }
-
-  // ---------------------------------------------------------------------------
-  // Frames
-
-  private onText(text: string): void {
-    if (text === PONG) {
-      for (const w of this.pongWaiters.splice(0)) w();
-      return;
-    }
-    const parsed = parseServerFrame(text);
-    if (!parsed.ok) return;
-    const f = parsed.value;
-    this.frames.push(f);
-    switch (f.type) {
-      case "welcome":
-        this.onWelcome(f);
-        return;
-      case "message": {
-        const own = this.pending.find((p) => p.record.id === f.id);
-        if (own) {
-          if (own.writtenOn !== 0 && f.seq <= this.welcomeSeq) this.stats.repeatAnswers += 1;
-          this.confirm(own, f.seq);
-        } else if (f.seq < this.maxSeq && !this.shown.has(f.seq)) this.stats.outOfOrder += 1;
-        this.show(f);
-        return;
-      }
-      case "error":
-        this.onError(f);
-        return;
-      default:
-        return;
-    }
-  }
-
-  private onWelcome(w: WelcomeFrame): void {
-    const knownSeq = this.maxSeq;
-    const resumedFrom = this.hadWelcome ? this.userId : undefined;
-    this.welcomes.push(w);
-    this.stats.welcomes += 1;
-    if (resumedFrom !== undefined) {
-      if (w.you.id === resumedFrom) this.stats.resumed += 1;
-      else this.stats.freshSessions += 1;
-    }
-    this.welcomed = true;
-    this.welcomeSeq = w.seq;
-    this.attempt = 0;
-    this.token = w.token;
-    this.userId = w.you.id;
-    if (this.welcomeTimer) clearTimeout(this.welcomeTimer);
-    this.welcomeTimer = null;
-    for (const m of w.messages) this.showAndConfirm(m);
-    if (w.gap && this.hadWelcome) {
-      // The welcome holds the newest of what was missed: page back for the rest.
-      this.stats.gaps += 1;
-      const firstNew = w.messages[0]?.seq ?? w.seq + 1;
-      if (firstNew > knownSeq + 1) this.holes.push([knownSeq, firstNew]);
-      void this.fill();
-    }
-    this.hadWelcome = true;
-    // Every send not seen back is written again, same id, in the order it was made.
-    for (const p of this.pending) this.write(p);
-    this.firstWelcome?.resolve(w);
-    this.firstWelcome = null;
-  }
-
-  private onError(e: ErrorFrame): void {
-    this.errorFrames.push(e);
-    const own = e.id === undefined ? undefined : this.pending.find((p) => p.record.id === e.id);
-    if (own) {
-      if (e.code === "duplicate") {
-        // Posted already and pruned since: delivered. Its seq is gone with it (0: below any retained).
-        this.confirm(own, [...this.shown.values()].find((m) => m.id === e.id)?.seq ?? 0);
-      } else {
-        // Final, `rate_limited` included. The page writes a rate-limited send
-        // again later, but a send made after it may be accepted first, which
-        // the checker would report as a reordering; the scenarios raise the
-        // limits instead, so that no send is refused.
-        this.stats.refusals[e.code] = (this.stats.refusals[e.code] ?? 0) + 1;
-        own.record.outcome = { kind: "refused", code: e.code };
-        this.pending = this.pending.filter((p) => p !== own);
-      }
-      return;
-    }
-    this.stats.errors[e.code] = (this.stats.errors[e.code] ?? 0) + 1;
-    if (e.code === "name_taken" && !this.welcomed) {
-      // A fresh session (token expired) whose name someone else took meanwhile.
-      this.nameTries += 1;
-      this.name = `${this.options.name}-${this.nameTries}`;
-      this.join();
-    } else if ((e.code === "name_invalid" || e.code === "room_full") && !this.welcomed) {
-      this.giveUp(`join refused: ${e.code}`);
-    }
-  }
-
-  private write(p: PendingSend): void {
-    if (p.writtenOn !== 0 && p.writtenOn !== this.connNo) this.stats.resends += 1;
-    p.writtenOn = this.connNo;
-    this.ws?.send(JSON.stringify({ type: "send", id: p.record.id, text: p.record.text }));
-  }
-
-  private confirm(p: PendingSend, seq: number): void {
-    p.record.outcome = { kind: "confirmed", seq };
-    this.pending = this.pending.filter((q) => q !== p);
-  }
-
-  /** A message from a welcome or a history page: shown, and with `echoOnly` off it confirms. */
-  private showAndConfirm(m: Message): void {
-    if (!this.options.echoOnly) {
-      const own = this.pending.find((p) => p.record.id === m.id);
-      if (own) {
-        this.stats.confirmedByCatchUp += 1;
-        this.confirm(own, m.seq);
-      }
-    }
-    this.show(m);
-  }
-
-  private show(m: Message): void {
-    if (this.shown.has(m.seq)) {
-      this.stats.dropped += 1;
-      return;
-    }
-    this.shown.set(m.seq, { seq: m.seq, id: m.id, text: m.text });
-    if (m.seq > this.maxSeq) this.maxSeq = m.seq;
-  }
-
-  /** Pages back over HTTP until every hole is filled; retries while the server is away. */
-  private async fill(): Promise<void> {
-    if (this.filling) return;
-    this.filling = true;
-    let failures = 0;
-    try {
-      while (this.holes.length > 0 && !this.stopped) {
-        const [after, before] = this.holes[0] as [number, number];
-        let page: MessagePage;
-        try {
-          const res = await fetch(
-            `${this.options.base}/api/rooms/${encodeURIComponent(this.options.room)}/messages?before=${before}&limit=100`,
-          );
-          if (!res.ok) throw new Error(`HTTP ${res.status}`);
-          page = (await res.json()) as MessagePage;
-        } catch {
-          failures += 1;
-          if (failures > this.options.maxAttempts) {
-            this.giveUp("history pages kept failing");
-            return;
-          }
-          await sleep(Math.min(this.options.backoffCapMs, this.options.backoffBaseMs * failures));
-          continue;
-        }
-        failures = 0;
-        this.stats.pages += 1;
-        for (const m of page.messages) if (m.seq > after) this.showAndConfirm(m);
-        const oldest = page.messages[0]?.seq;
-        if (!page.more || oldest === undefined || oldest <= after + 1) this.holes.shift();
-        else this.holes[0] = [after, oldest];
-      }
-    } finally {
-      this.filling = false;
-    }
   }
 }
 
