@@ -3,8 +3,8 @@
 // into it (visibility, online, Escape, the tab title, notifications), and
 // lays out the header, the log, the composer and the online list. Components
 // read the model's signals and call its actions; none reaches the socket.
-import { useSignal, useSignalEffect } from "@preact/signals";
-import { useEffect, useMemo } from "preact/hooks";
+import { useModel, useSignal, useSignalEffect } from "@preact/signals";
+import { useEffect } from "preact/hooks";
 import { type Room, RoomModel } from "../../client/room";
 import { isPrivateRoomName, type Message } from "../../protocol";
 import { goHome, notifyOn, roomUrl, savedName, setNotify, t } from "../app";
@@ -113,7 +113,8 @@ function Banners({ room }: { room: Room }) {
 }
 
 export function RoomScreen({ room: roomName }: { room: string }) {
-  const room = useMemo(
+  // One model per mounted screen (the screen is keyed by its room).
+  const room = useModel(
     () =>
       new RoomModel(browserDeps(), {
         room: roomName,
@@ -121,7 +122,6 @@ export function RoomScreen({ room: roomName }: { room: string }) {
         name: savedName.value || undefined,
         onMention: (m) => notifyMention(roomName, m),
       }),
-    [roomName],
   );
   const renaming = useSignal(false);
   const showOnline = useSignal(false);
