@@ -25,6 +25,23 @@ export interface StorageLike {
   removeItem(key: string): void;
 }
 
+/**
+ * Storage that lasts as long as the process: for clients with nothing to
+ * keep across runs (the tests, a one-shot script), and the tests' fakes.
+ */
+export class MemoryStorage implements StorageLike {
+  readonly map = new Map<string, string>();
+  getItem(k: string): string | null {
+    return this.map.get(k) ?? null;
+  }
+  setItem(k: string, v: string): void {
+    this.map.set(k, v);
+  }
+  removeItem(k: string): void {
+    this.map.delete(k);
+  }
+}
+
 export interface HttpResponseLike {
   ok: boolean;
   status: number;

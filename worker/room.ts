@@ -48,7 +48,7 @@ import { History } from "./history";
 import { hmacHex, hmacKey } from "./hmac";
 import { AddressLeases } from "./leases";
 import { errorFields, type LogFields, log } from "./log";
-import { fullBucket, take } from "./ratelimit";
+import { type Bucket, fullBucket, take } from "./ratelimit";
 import { migrate, roomExists } from "./schema";
 import { type SessionRow, Sessions, toUser } from "./sessions";
 import { randomId } from "./util";
@@ -445,19 +445,12 @@ export class Room extends DurableObject<Env> {
     if (seen) {
       // Bounded per session, so that repeating one id cannot make the
       // room send far more than it receives.
-      const now = Date.now();
       const { DUP_BURST: burst, DUP_PER_SEC: perSec } = this.config;
-      const took = take(conn.dups ?? fullBucket(burst, now), burst, perSec, now);
-      if (!took.ok) {
-        this.refuse(ws, conn, {
-          code: ErrorCode.RateLimited,
-          message: "Too many repeated messages; wait a moment.",
-          id: frame.id,
-          retryAfterMs: took.retryAfterMs,
-        });
-        return;
-      }
-      conn.dups = took.bucket;
+      const dups = this.takeOrRefuse(ws, conn, frame.id, conn.dups, burst, perSec, Date.now(), {
+        message: "Too many repeated messages; wait a moment.",
+      });
+      if (!dups) return;
+      conn.dups = dups;
       this.connections.save(ws, conn);
       const stored = this.history.retained(seen);
       if (stored) {
@@ -490,23 +483,43 @@ export class Room extends DurableObject<Env> {
       return;
     }
     const { RATE_BURST: burst, RATE_PER_SEC: perSec } = this.config;
-    const took = take(conn.rate ?? fullBucket(burst, now), burst, perSec, now);
-    if (!took.ok) {
-      this.refuse(ws, conn, {
-        code: ErrorCode.RateLimited,
-        message: "Too many messages; wait a moment.",
-        id: frame.id,
-        retryAfterMs: took.retryAfterMs,
-      });
-      return;
-    }
-    conn.rate = took.bucket;
+    const rate = this.takeOrRefuse(ws, conn, frame.id, conn.rate, burst, perSec, now, {
+      message: "Too many messages; wait a moment.",
+    });
+    if (!rate) return;
+    conn.rate = rate;
     this.connections.save(ws, conn);
 
     const user = { id: conn.userId as string, name: conn.name as string };
     const message = this.history.append(frame.id, user, frame.text, now);
     this.connections.broadcast({ type: "message", ...message });
     this.leases.spend(conn.limiter);
+  }
+
+  /**
+   * One token from a bucket of the session's (its messages, its answers to
+   * repeated ids), or the send is refused with `rate_limited` and the wait:
+   * the bucket after the take, or null.
+   */
+  private takeOrRefuse(
+    ws: WebSocket,
+    conn: Connection,
+    id: string,
+    bucket: Bucket | undefined,
+    burst: number,
+    perSec: number,
+    now: number,
+    { message }: { message: string },
+  ): Bucket | null {
+    const took = take(bucket ?? fullBucket(burst, now), burst, perSec, now);
+    if (took.ok) return took.bucket;
+    this.refuse(ws, conn, {
+      code: ErrorCode.RateLimited,
+      message,
+      id,
+      retryAfterMs: took.retryAfterMs,
+    });
+    return null;
   }
 
   private typing(ws: WebSocket, conn: Connection): void {

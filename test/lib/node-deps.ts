@@ -7,21 +7,8 @@
 // proxy in front of the server).
 import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
-import type { Deps, SocketHandlers, StorageLike } from "../../client/deps";
+import { type Deps, MemoryStorage, type SocketHandlers } from "../../client/deps";
 import type { Observe } from "../../client/events";
-
-export class MemoryStorage implements StorageLike {
-  private readonly map = new Map<string, string>();
-  getItem(k: string) {
-    return this.map.get(k) ?? null;
-  }
-  setItem(k: string, v: string) {
-    this.map.set(k, v);
-  }
-  removeItem(k: string) {
-    this.map.delete(k);
-  }
-}
 
 /** The network the client's sockets go through. */
 export class NodeNetwork {

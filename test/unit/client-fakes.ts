@@ -2,13 +2,15 @@
 // timers, a scripted socket per connection, in-memory storage and a canned
 // fetch. The core gets them through its Deps, exactly where the page passes
 // the browser's own.
-import type {
-  Deps,
-  HttpResponseLike,
-  SocketHandlers,
-  SocketLike,
-  StorageLike,
+import {
+  type Deps,
+  type HttpResponseLike,
+  MemoryStorage,
+  type SocketHandlers,
+  type SocketLike,
 } from "../../client/deps";
+
+export { MemoryStorage };
 
 export class FakeClock {
   now = 1_700_000_000_000;
@@ -81,19 +83,6 @@ export class FakeSocket implements SocketLike {
   }
   serverClose(code: number, reason = "") {
     this.handlers.close(code, reason);
-  }
-}
-
-export class MemoryStorage implements StorageLike {
-  map = new Map<string, string>();
-  getItem(k: string) {
-    return this.map.get(k) ?? null;
-  }
-  setItem(k: string, v: string) {
-    this.map.set(k, v);
-  }
-  removeItem(k: string) {
-    this.map.delete(k);
   }
 }
 
