@@ -3,7 +3,7 @@
 // the notification toggle.
 import { signal } from "@preact/signals";
 import { storageKeys, writeItem } from "../client/deps";
-import { normalizeRoomName } from "../protocol";
+import { isPrivateRoomName, normalizeRoomName } from "../protocol";
 import { catalogue, pickLang } from "./i18n";
 import { local } from "./platform";
 
@@ -17,6 +17,11 @@ export const t = catalogue(lang);
 export type Route =
   | { page: "landing"; leftRoom?: string; badRoom?: string }
   | { page: "room"; room: string };
+
+/** How a room is called on screen: private rooms by a short form of their long name. */
+export function roomLabel(room: string): string {
+  return isPrivateRoomName(room) ? `${t.privateRoom} · ${room.slice(0, 6)}` : `#${room}`;
+}
 
 /** The room's address to share: no language parameter, each reader gets their own. */
 export function roomUrl(room: string): string {
@@ -55,6 +60,7 @@ export function openRoom(room: string): void {
   route.value = { page: "room", room };
 }
 
+/** Back to the landing; `leftRoom` (a room's name) when the user just left it, to offer a way back. */
 export function goHome(leftRoom?: string): void {
   history.pushState(null, "", pagePath("/"));
   route.value = leftRoom ? { page: "landing", leftRoom } : { page: "landing" };

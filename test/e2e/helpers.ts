@@ -119,3 +119,34 @@ export async function onlineNames(page: Page): Promise<string[]> {
 }
 
 export const TIMESTAMP = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/;
+
+/** The WCAG levels and best practices that axe checks the page against. */
+export const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
+
+/**
+ * Runs axe-core in the page and returns its violations, one readable line
+ * per element (rule, impact, what is wrong, where). axe is injected with
+ * playwright-core, which the page's CSP does not stop (@axe-core/playwright
+ * needs Node 22).
+ */
+export async function axeViolations(page: Page, tags: string[] = AXE_TAGS): Promise<string[]> {
+  const { default: axe } = await import("axe-core");
+  if (!(await page.evaluate("typeof window.axe !== 'undefined'"))) await page.evaluate(axe.source);
+  const result = (await page.evaluate(
+    `axe.run(document, { runOnly: { type: "tag", values: ${JSON.stringify(tags)} } })`,
+  )) as {
+    violations: {
+      id: string;
+      impact: string | null;
+      help: string;
+      nodes: { target: unknown[]; failureSummary?: string }[];
+    }[];
+  };
+  return result.violations.flatMap((v) =>
+    v.nodes.map(
+      (n) =>
+        `${v.id} (${v.impact ?? "?"}): ${v.help} at ${JSON.stringify(n.target)}` +
+        (n.failureSummary ? `\n    ${n.failureSummary.replace(/\n/g, "\n    ")}` : ""),
+    ),
+  );
+}

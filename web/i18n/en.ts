@@ -9,6 +9,7 @@ export const en = {
   room: "Room",
   roomHint: "Letters, digits, - _ and . — the same name opens the same room.",
   join: "Join",
+  opensRoom: (room: string) => `Opens ${room}`,
   or: "or",
   newPrivateRoom: "New private room",
   privateHint: "A room with a name nobody can guess. Share its link to invite people.",
@@ -22,6 +23,7 @@ export const en = {
   joinRoomTitle: (room: string) => `Join ${room}`,
   privateRoom: "Private room",
   youLeft: (room: string) => `You left ${room}.`,
+  rejoin: "Rejoin",
 
   // header
   copyLink: "Copy link",

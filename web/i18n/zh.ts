@@ -8,6 +8,7 @@ export const zh: Catalogue = {
   room: "房间",
   roomHint: "字母、数字、- _ 和 .，同一个名字打开同一个房间。",
   join: "加入",
+  opensRoom: (room) => `将打开 ${room}`,
   or: "或",
   newPrivateRoom: "新建私密房间",
   privateHint: "房间名无人能猜到。分享它的链接来邀请别人。",
@@ -20,6 +21,7 @@ export const zh: Catalogue = {
   joinRoomTitle: (room) => `加入 ${room}`,
   privateRoom: "私密房间",
   youLeft: (room) => `你已离开 ${room}。`,
+  rejoin: "重新加入",
 
   copyLink: "复制链接",
   linkCopied: "链接已复制。",

@@ -1,16 +1,19 @@
 // The landing page (`/`): your name (remembered on this device), a room
 // name and Join, or "New private room", which asks the server for a room
-// nobody can guess and opens it.
+// nobody can guess and opens it. The room may be typed as people say it
+// ("Design Review!"): the room it opens is shown under the field as it is
+// typed. Just after leaving a room, the page offers to rejoin it.
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import type { NewRoom } from "../../protocol";
 import { normalizeRoomName, normalizeUserName } from "../../protocol";
-import { lang, openRoom, rememberName, savedName, t } from "../app";
+import { lang, openRoom, rememberName, roomLabel, savedName, t } from "../app";
+import { roomNameFrom } from "../lib/roomname";
 import { LangSwitch } from "./LangSwitch";
 
 export function Landing({ leftRoom, badRoom }: { leftRoom?: string; badRoom?: string }) {
   const name = useSignal(savedName.value);
-  const room = useSignal(badRoom ?? "");
+  const room = useSignal(badRoom ?? leftRoom ?? "");
   const nameError = useSignal<string | null>(null);
   const roomError = useSignal<string | null>(badRoom ? t.roomInvalid : null);
   const busy = useSignal(false);
@@ -18,8 +21,10 @@ export function Landing({ leftRoom, badRoom }: { leftRoom?: string; badRoom?: st
 
   useEffect(() => {
     document.title = t.appName;
-    // Start where there is something to type: the name, or the room when the name is known.
-    document.getElementById(name.value ? "room" : "name")?.focus();
+    // Start where there is something to do: the name; or, when the name is
+    // known, Rejoin just after leaving a room, else the room.
+    const first = !name.value ? "name" : leftRoom ? "rejoin" : "room";
+    document.getElementById(first)?.focus();
   }, [name]);
 
   /** Checks the name; remembers it when it is good. */
@@ -38,13 +43,21 @@ export function Landing({ leftRoom, badRoom }: { leftRoom?: string; badRoom?: st
     return true;
   };
 
+  const target = roomNameFrom(room.value);
+
   const onJoin = (e: Event) => {
     e.preventDefault();
     const nameOk = takeName();
-    const normalized = normalizeRoomName(room.value.trim());
-    roomError.value = normalized ? null : t.roomInvalid;
-    if (nameOk && normalized) openRoom(normalized);
-    else document.querySelector<HTMLInputElement>("[aria-invalid=true]")?.focus();
+    roomError.value = target ? null : t.roomInvalid;
+    if (nameOk && target) openRoom(target);
+    // Decided here, not from aria-invalid in the DOM, which still shows the
+    // previous submit's errors until the next render.
+    else document.getElementById(nameOk ? "room" : "name")?.focus();
+  };
+
+  const onRejoin = () => {
+    if (leftRoom && takeName()) openRoom(leftRoom);
+    else document.getElementById("name")?.focus();
   };
 
   const onCreate = async () => {
@@ -77,9 +90,12 @@ export function Landing({ leftRoom, badRoom }: { leftRoom?: string; badRoom?: st
         </header>
         <p class="tagline">{t.tagline}</p>
         {leftRoom && (
-          <p class="note" role="status">
-            {t.youLeft(leftRoom)}
-          </p>
+          <div class="note left">
+            <p role="status">{t.youLeft(roomLabel(leftRoom))}</p>
+            <button type="button" id="rejoin" onClick={onRejoin}>
+              {t.rejoin}
+            </button>
+          </div>
         )}
         <form onSubmit={onJoin} noValidate>
           <div class="field">
@@ -114,6 +130,8 @@ export function Landing({ leftRoom, badRoom }: { leftRoom?: string; badRoom?: st
               value={room.value}
               onInput={(e) => {
                 room.value = e.currentTarget.value;
+                // A room that can be opened again clears the last submit's error.
+                if (roomNameFrom(room.value)) roomError.value = null;
               }}
               aria-invalid={roomError.value ? true : undefined}
               aria-describedby={roomError.value ? "room-error" : "room-hint"}
@@ -124,7 +142,7 @@ export function Landing({ leftRoom, badRoom }: { leftRoom?: string; badRoom?: st
               </p>
             ) : (
               <p id="room-hint" class="hint">
-                {t.roomHint}
+                {target ? t.opensRoom(roomLabel(target)) : t.roomHint}
               </p>
             )}
           </div>

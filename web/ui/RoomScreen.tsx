@@ -4,10 +4,10 @@
 // lays out the header, the log, the composer and the online list. Components
 // read the model's signals and call its actions; none reaches the socket.
 import { useModel, useSignal, useSignalEffect } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
 import { type Room, RoomModel } from "../../client/room";
-import { isPrivateRoomName, type Message } from "../../protocol";
-import { goHome, notifyOn, roomUrl, savedName, setNotify, t } from "../app";
+import type { Message } from "../../protocol";
+import { goHome, notifyOn, roomLabel, roomUrl, savedName, setNotify, t } from "../app";
 import { browserDeps } from "../platform";
 import { Composer } from "./Composer";
 import { secondsUntil, useNow } from "./hooks";
@@ -16,11 +16,6 @@ import { MessageLog } from "./MessageLog";
 import { NameForm } from "./NameForm";
 import { OnlineList } from "./OnlineList";
 import { Qr } from "./Qr";
-
-/** How a room is called on screen: private rooms by a short form of their long name. */
-export function roomLabel(room: string): string {
-  return isPrivateRoomName(room) ? `${t.privateRoom} · ${room.slice(0, 6)}` : `#${room}`;
-}
 
 function notifyMention(room: string, m: Message) {
   if (!notifyOn.value || typeof Notification === "undefined") return;
@@ -124,6 +119,8 @@ export function RoomScreen({ room: roomName }: { room: string }) {
       }),
   );
   const renaming = useSignal(false);
+  /** Whether this screen has been in the room: from then on the room stays behind the name card. */
+  const wasIn = useRef(false);
   const showOnline = useSignal(false);
   const showQr = useSignal(false);
   const copied = useSignal<string | null>(null);
@@ -169,7 +166,7 @@ export function RoomScreen({ room: roomName }: { room: string }) {
 
   // quit(), /quit and Leave all end here: back to the landing page.
   useSignalEffect(() => {
-    if (room.ended.value === "left") goHome(roomLabel(roomName));
+    if (room.ended.value === "left") goHome(roomName);
   });
 
   // Once in the room, the keyboard goes to the composer (unless the user is already elsewhere).
@@ -200,6 +197,11 @@ export function RoomScreen({ room: roomName }: { room: string }) {
 
   const nameError = room.nameError.value;
   const needsName = !room.name.value || nameError !== null || renaming.value;
+  if (room.you.value) wasIn.current = true;
+  // Until a name is given, the name card sits over a quiet room: its title
+  // only. Its status, log and online list would say "Not connected" and
+  // "Online (0)" about a room that people may well be in.
+  const quiet = needsName && !wasIn.current;
 
   return (
     <div class="room">
@@ -211,86 +213,95 @@ export function RoomScreen({ room: roomName }: { room: string }) {
               <Logo />
             </a>
             <h1 title={roomName}>{roomLabel(roomName)}</h1>
-            <ConnectionState room={room} />
+            {!quiet && <ConnectionState room={room} />}
           </div>
-          <div class="actions">
-            <button
-              type="button"
-              class="only-narrow"
-              aria-expanded={showOnline.value}
-              aria-controls="online-panel"
-              onClick={() => {
-                showOnline.value = !showOnline.value;
-              }}
-            >
-              {t.showOnline(room.online.value)}
-            </button>
-            <button type="button" onClick={copy}>
-              {t.copyLink}
-            </button>
-            <button
-              type="button"
-              aria-expanded={showQr.value}
-              aria-controls="share-panel"
-              onClick={() => {
-                showQr.value = !showQr.value;
-              }}
-            >
-              {t.qrCode}
-            </button>
-            <button type="button" class="danger" onClick={() => room.leave()}>
-              {t.leave}
-            </button>
-          </div>
-        </header>
-        <p class="sr-only" role="status">
-          {copied.value ?? ""}
-        </p>
-        {copied.value && <div class="toast">{copied.value}</div>}
-        {showQr.value && (
-          <section id="share-panel" class="share" aria-labelledby="share-title">
-            <Qr text={url} label={t.qrLabel(url)} />
-            <div class="share-text">
-              <h2 id="share-title">{t.share}</h2>
-              <input
-                readOnly
-                value={url}
-                aria-label={t.copyLink}
-                onFocus={(e) => e.currentTarget.select()}
-              />
+          {!quiet && (
+            <div class="actions">
               <button
                 type="button"
+                class="only-narrow"
+                aria-expanded={showOnline.value}
+                aria-controls="online-panel"
                 onClick={() => {
-                  showQr.value = false;
+                  showOnline.value = !showOnline.value;
                 }}
               >
-                {t.close}
+                {t.showOnline(room.online.value)}
+              </button>
+              <button type="button" onClick={copy}>
+                {t.copyLink}
+              </button>
+              <button
+                type="button"
+                aria-expanded={showQr.value}
+                aria-controls="share-panel"
+                onClick={() => {
+                  showQr.value = !showQr.value;
+                }}
+              >
+                {t.qrCode}
+              </button>
+              <button type="button" class="danger" onClick={() => room.leave()}>
+                {t.leave}
               </button>
             </div>
-          </section>
+          )}
+        </header>
+        {quiet ? (
+          <main class="room-wait" />
+        ) : (
+          <>
+            <p class="sr-only" role="status">
+              {copied.value ?? ""}
+            </p>
+            {copied.value && <div class="toast">{copied.value}</div>}
+            {showQr.value && (
+              <section id="share-panel" class="share" aria-labelledby="share-title">
+                <Qr text={url} label={t.qrLabel(url)} />
+                <div class="share-text">
+                  <h2 id="share-title">{t.share}</h2>
+                  <input
+                    readOnly
+                    value={url}
+                    aria-label={t.copyLink}
+                    onFocus={(e) => e.currentTarget.select()}
+                  />
+                  <button
+                    type="button"
+                    onClick={() => {
+                      showQr.value = false;
+                    }}
+                  >
+                    {t.close}
+                  </button>
+                </div>
+              </section>
+            )}
+            <Banners room={room} />
+            <div class="room-body">
+              {/* The page's main landmark: the conversation, its log and its composer. */}
+              <main class="chat">
+                <MessageLog room={room} />
+                <Composer room={room} />
+              </main>
+              <OnlineList
+                room={room}
+                open={showOnline.value}
+                onClose={() => {
+                  showOnline.value = false;
+                }}
+                onRename={() => {
+                  renaming.value = true;
+                }}
+                notify={notifyOn.value}
+                notifyMessage={notifyMessage.value}
+                onNotify={async (on) => {
+                  notifyMessage.value = (await setNotify(on)) ? null : t.notifyDenied;
+                }}
+              />
+            </div>
+          </>
         )}
-        <Banners room={room} />
-        <div class="room-body">
-          <section class="chat">
-            <MessageLog room={room} />
-            <Composer room={room} />
-          </section>
-          <OnlineList
-            room={room}
-            open={showOnline.value}
-            onClose={() => {
-              showOnline.value = false;
-            }}
-            onRename={() => {
-              renaming.value = true;
-            }}
-            notify={notifyOn.value}
-            notifyMessage={notifyMessage.value}
-            onNotify={async (on) => {
-              notifyMessage.value = (await setNotify(on)) ? null : t.notifyDenied;
-            }}
-          />
-        </div>
       </div>
       {needsName && (
         <NameForm
