@@ -6,7 +6,7 @@ export const zh: Catalogue = {
   tagline: "打开链接就能进入的聊天室。",
   yourName: "你的名字",
   room: "房间",
-  roomHint: "字母、数字、- _ 和 .，同一个名字打开同一个房间。",
+  roomHint: "任意名字都行：它会变成像 #design-review 这样的链接，同一个名字打开同一个房间。",
   join: "加入",
   opensRoom: (room) => `将打开 ${room}`,
   or: "或",
