@@ -7,7 +7,8 @@ export const en = {
   tagline: "A chat room anyone can open from a link.",
   yourName: "Your name",
   room: "Room",
-  roomHint: "Any name: it becomes a link like #design-review, and the same name opens the same room.",
+  roomHint:
+    "Any name: it becomes a link like #design-review, and the same name opens the same room.",
   join: "Join",
   opensRoom: (room: string) => `Opens ${room}`,
   or: "or",
