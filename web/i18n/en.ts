@@ -122,6 +122,12 @@ export const en = {
 
   unreadTitle: (n: number, room: string) => `(${n}) ${room} · roomchat`,
   roomTitle: (room: string) => `${room} · roomchat`,
+
+  // the log (issue 12)
+  today: "Today",
+  yesterday: "Yesterday",
+  /** The locale whose long date names an earlier day in the log. */
+  dayLocale: "en-GB",
 };
 
 type Widen<T> = T extends (...args: infer A) => string

@@ -112,4 +112,9 @@ export const zh: Catalogue = {
 
   unreadTitle: (n, room) => `(${n}) ${room} · roomchat`,
   roomTitle: (room) => `${room} · roomchat`,
+
+  // the log (issue 12)
+  today: "今天",
+  yesterday: "昨天",
+  dayLocale: "zh-CN",
 };

@@ -17,3 +17,23 @@ export function formatClock(ts: number): string {
   const d = new Date(ts);
   return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+/** The local calendar day of `ts`, as a number that orders days: yyyymmdd. */
+export function dayOf(ts: number): number {
+  const d = new Date(ts);
+  return d.getFullYear() * 10000 + (d.getMonth() + 1) * 100 + d.getDate();
+}
+
+/** The local `YYYY-MM-DD` of `ts`, for a `<time dateTime>`. */
+export function isoDay(ts: number): string {
+  const d = new Date(ts);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** How many local calendar days `ts` is before `now` (0: the same day). */
+export function daysBefore(ts: number, now: number): number {
+  const a = new Date(ts);
+  const b = new Date(now);
+  const start = (d: Date) => Date.UTC(d.getFullYear(), d.getMonth(), d.getDate());
+  return Math.round((start(b) - start(a)) / 86_400_000);
+}

@@ -1,18 +1,25 @@
-// The message log (role "log", named "Messages"): messages with sender, local
-// time and text (line breaks kept, http(s) links as links, nothing else as
-// markup), your own marked and their delivery shown, system lines for joins
-// and leaves. It follows new messages only while you are at the bottom;
-// otherwise a "New messages" button jumps down. At the top it loads older
-// messages, keeping what you were reading in place. A sender whose name looks
-// like another present user's is shown with their network tag.
+// The message log (role "log", named "Messages"), laid out as a list: a
+// heading for each day (Today, Yesterday, a date), and consecutive messages
+// of one sender within a few minutes as a group, with one header (name, tag,
+// "you", time) and then the texts. Every message keeps its own time, on
+// hover and for screen readers, and its text (line breaks kept, http(s)
+// links as links, nothing else as markup). Your own messages carry an accent
+// bar, messages naming you a highlight; delivery shows only where it says
+// something: sending, waiting, failed (with Discard), and "Sent" on your
+// latest message. System lines for joins and leaves. It follows new messages
+// only while you are at the bottom; otherwise a "New messages" button jumps
+// down. At the top it loads older messages, keeping what you were reading in
+// place. A sender whose name looks like another present user's is shown with
+// their network tag.
 import { useSignal } from "@preact/signals";
 import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
-import type { Entry, Pending, Room } from "../../client/room";
-import type { Message } from "../../protocol";
+import { type Entry, mentions, type Pending, type Room } from "../../client/room";
 import { t } from "../app";
 import { confusedIds } from "../lib/confusable";
 import { linkify } from "../lib/linkify";
-import { formatClock, formatTimestamp } from "../lib/time";
+import { layoutLog } from "../lib/log-layout";
+import { daysBefore, formatClock, formatTimestamp, isoDay } from "../lib/time";
+import "./log.css";
 
 /** Within this many pixels of the end counts as "at the bottom". */
 const NEAR_BOTTOM = 48;
@@ -48,36 +55,106 @@ function Tag({ tag }: { tag: string }) {
   );
 }
 
-function MessageItem({ message, mine, tag }: { message: Message; mine: boolean; tag?: string }) {
-  return (
-    <li class={mine ? "msg mine" : "msg"}>
-      <div class="meta">
-        <span class="author">{message.user.name}</span>
-        {tag && <Tag tag={tag} />}
-        {mine && <span class="badge">{t.you}</span>}
-        <time dateTime={new Date(message.ts).toISOString()}>{formatTimestamp(message.ts)}</time>
-        {mine && <span class="delivery sent">✓ {t.sent}</span>}
+/** One thing the log shows: a message, a send of yours not yet confirmed, or a system line. */
+type Item =
+  | {
+      kind: "message";
+      key: string;
+      ts: number;
+      sender: string;
+      entry: Extract<Entry, { kind: "message" }>;
+    }
+  | { kind: "pending"; key: string; ts: number; sender: string; p: Pending }
+  | {
+      kind: "system";
+      key: string;
+      ts: number;
+      sender: null;
+      entry: Extract<Entry, { kind: "system" }>;
+    };
+
+interface Who {
+  name: string;
+  tag?: string | undefined;
+  mine: boolean;
+}
+
+/**
+ * The start of a group: the sender, their tag, "you" and the full time. A
+ * message further in a group says who and when to screen readers only, and
+ * shows its clock time in the gutter on hover.
+ */
+function Header({ who, ts, head }: { who: Who; ts: number; head: boolean }) {
+  const iso = new Date(ts).toISOString();
+  if (!head) {
+    return (
+      <div class="when">
+        <span class="sr-only">
+          {who.name}
+          {who.tag ? ` (${t.tagLabel(who.tag)})` : ""}
+          {who.mine ? ` (${t.you})` : ""}{" "}
+        </span>
+        <time dateTime={iso}>
+          <span class="clock" aria-hidden="true">
+            {formatClock(ts)}
+          </span>
+          <span class="sr-only">{formatTimestamp(ts)}</span>
+        </time>
       </div>
-      <Text text={message.text} />
+    );
+  }
+  return (
+    <div class="meta">
+      <span class="author">{who.name}</span>
+      {who.tag && <Tag tag={who.tag} />}
+      {who.mine && <span class="badge">{t.you}</span>}
+      <time dateTime={iso}>{formatTimestamp(ts)}</time>
+    </div>
+  );
+}
+
+function MessageItem(props: {
+  text: string;
+  ts: number;
+  who: Who;
+  head: boolean;
+  mention: boolean;
+  sent: boolean;
+}) {
+  const { who, head } = props;
+  const cls = `msg${head ? " head" : " cont"}${who.mine ? " mine" : ""}${props.mention ? " mention" : ""}`;
+  return (
+    <li class={cls} title={formatTimestamp(props.ts)}>
+      <Header who={who} ts={props.ts} head={head} />
+      <Text text={props.text} />
+      {props.sent && (
+        <p class="delivery sent">
+          <span aria-hidden="true">✓ </span>
+          <span>{t.sent}</span>
+        </p>
+      )}
     </li>
   );
 }
 
-function PendingItem({ p, name, onDiscard }: { p: Pending; name: string; onDiscard: () => void }) {
+function PendingItem(props: { p: Pending; name: string; head: boolean; onDiscard: () => void }) {
+  const { p, head } = props;
   const label = p.status === "failed" ? t.notSent : p.status === "waiting" ? t.waiting : t.sending;
   return (
-    <li class={`msg mine pending ${p.status}`}>
-      <div class="meta">
-        <span class="author">{name}</span>
-        <span class="badge">{t.you}</span>
-        <span class="delivery">{label}</span>
+    <li
+      class={`msg mine pending ${p.status}${head ? " head" : " cont"}`}
+      title={formatTimestamp(p.at)}
+    >
+      <Header who={{ name: props.name, mine: true }} ts={p.at} head={head} />
+      <Text text={p.text} />
+      <p class="delivery">
+        <span>{label}</span>
         {p.status === "failed" && (
-          <button type="button" class="link-button" onClick={onDiscard}>
+          <button type="button" class="link-button" onClick={props.onDiscard}>
             {t.discard}
           </button>
         )}
-      </div>
-      <Text text={p.text} />
+      </p>
       {p.status === "failed" && p.reason && (
         <p class="field-error">{t.errors[p.reason as keyof typeof t.errors] ?? t.textInvalid}</p>
       )}
@@ -100,6 +177,19 @@ function SystemItem({ entry }: { entry: Extract<Entry, { kind: "system" }> }) {
   );
 }
 
+/** A day's heading: Today, Yesterday, or the date in the page's language. */
+function dayName(ts: number, now: number): string {
+  const ago = daysBefore(ts, now);
+  if (ago === 0) return t.today;
+  if (ago === 1) return t.yesterday;
+  return new Date(ts).toLocaleDateString(t.dayLocale, {
+    weekday: "long",
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+  });
+}
+
 export function MessageLog({ room }: { room: Room }) {
   const box = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -117,6 +207,53 @@ export function MessageLog({ room }: { room: Room }) {
     return new Map(users.filter((u) => confused.has(u.id)).map((u) => [u.id, u.tag]));
   }, [users]);
 
+  const yourName = you?.name ?? room.name.value;
+  const now = Date.now();
+  // Your latest confirmed message: the one that says "Sent".
+  let lastMine = "";
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i];
+    if (e?.kind === "message" && e.mine) {
+      lastMine = e.key;
+      break;
+    }
+  }
+  const days = useMemo(() => {
+    const list: Item[] = entries.map((e) =>
+      e.kind === "message"
+        ? {
+            kind: "message",
+            key: e.key,
+            ts: e.message.ts,
+            sender: `${e.message.user.id} ${e.message.user.name}`,
+            entry: e,
+          }
+        : { kind: "system", key: e.key, ts: e.ts, sender: null, entry: e },
+    );
+    // Your sends follow the log; they group with your messages before them.
+    let last = list.at(-1)?.ts ?? 0;
+    let mineSender = "";
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const e = entries[i];
+      if (e?.kind === "message") {
+        if (e.mine && e.message.user.name === yourName)
+          mineSender = `${e.message.user.id} ${e.message.user.name}`;
+        break;
+      }
+    }
+    for (const p of pending) {
+      last = Math.max(last, p.at);
+      list.push({
+        kind: "pending",
+        key: p.id,
+        ts: last,
+        sender: mineSender || `you ${yourName}`,
+        p,
+      });
+    }
+    return layoutLog(list);
+  }, [entries, pending, yourName]);
+
   const scrollToEnd = () => {
     const el = box.current;
     if (!el) return;
@@ -124,6 +261,18 @@ export function MessageLog({ room }: { room: Room }) {
     atBottom.current = true;
     unseen.value = false;
   };
+
+  // A log at its end stays there when its box changes size (a phone turned,
+  // the composer growing, a banner coming or going).
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const watch = new ResizeObserver(() => {
+      if (atBottom.current) el.scrollTop = el.scrollHeight;
+    });
+    watch.observe(el);
+    return () => watch.disconnect();
+  }, []);
 
   // After each render: keep the reader's place when older messages come in
   // above, follow new ones at the bottom, or offer the jump button.
@@ -180,28 +329,41 @@ export function MessageLog({ room }: { room: Room }) {
           !empty && <p class="beginning">{t.beginning}</p>
         )}
         {empty && you && <p class="empty">{t.empty}</p>}
-        <ol class="entries">
-          {entries.map((e) =>
-            e.kind === "message" ? (
-              <MessageItem
-                key={e.key}
-                message={e.message}
-                mine={e.mine}
-                tag={tags.get(e.message.user.id)}
-              />
-            ) : (
-              <SystemItem key={e.key} entry={e} />
-            ),
-          )}
-          {pending.map((p) => (
-            <PendingItem
-              key={p.id}
-              p={p}
-              name={you?.name ?? room.name.value}
-              onDiscard={() => room.discard(p.id)}
-            />
-          ))}
-        </ol>
+        {days.map((day) => (
+          <section key={day.day} class="day" aria-labelledby={`day-${day.day}`}>
+            <h2 class="day-head" id={`day-${day.day}`}>
+              <time dateTime={isoDay(day.ts)}>{dayName(day.ts, now)}</time>
+            </h2>
+            <ol class="entries">
+              {day.items.map(({ item, head }) => {
+                if (item.kind === "system") return <SystemItem key={item.key} entry={item.entry} />;
+                if (item.kind === "pending")
+                  return (
+                    <PendingItem
+                      key={item.key}
+                      p={item.p}
+                      head={head}
+                      name={yourName}
+                      onDiscard={() => room.discard(item.p.id)}
+                    />
+                  );
+                const m = item.entry.message;
+                const mine = item.entry.mine;
+                return (
+                  <MessageItem
+                    key={item.key}
+                    text={m.text}
+                    ts={m.ts}
+                    head={head}
+                    who={{ name: m.user.name, tag: tags.get(m.user.id), mine }}
+                    mention={!mine && yourName !== "" && mentions(m.text, yourName)}
+                    sent={item.key === lastMine}
+                  />
+                );
+              })}
+            </ol>
+          </section>
+        ))}
       </div>
       {unseen.value && (
         <button type="button" class="jump" onClick={scrollToEnd}>
