@@ -1,6 +1,7 @@
 // The connection to one room: the socket's lifecycle, the join sent first on
 // every socket (and again when the address's join bucket says when), the
-// reconnect with capped exponential backoff and full jitter, the browser's
+// reconnect with capped exponential backoff and full jitter (the cap short
+// while the page is visible, long while hidden: backoff.ts), the browser's
 // `online` and visibility hints (passed in as calls, never read here), the
 // ping/pong watchdog, and the status shown to the user.
 //
@@ -68,6 +69,8 @@ export interface Connection {
   /** Sends a ping and gives up on the socket if no pong comes in time. */
   ping(): void;
   setOnline(online: boolean): void;
+  /** Whether someone sees the page: the backoff's cap is short while so (backoff.ts). */
+  setVisible(visible: boolean): void;
   /** The join was refused for its name: the socket stays, the user picks another. */
   waitForUser(): void;
   /** Stops for the user's reason: the socket is closed with `code`, status idle. */
@@ -86,6 +89,8 @@ export const ConnectionModel = createModel((deps: Deps, o: ConnectionOptions): C
   let welcomed = false;
   let attempt = 0;
   let browserOnline = true;
+  /** Visible until told otherwise, as the room's own `visible`. */
+  let visible = true;
   let disposed = false;
   let retryTimer: unknown = null;
   let openTimer: unknown = null;
@@ -225,7 +230,7 @@ export const ConnectionModel = createModel((deps: Deps, o: ConnectionOptions): C
       }, o.backoff.capMs);
       return;
     }
-    const delay = backoffDelay(attempt++, deps.random, o.backoff);
+    const delay = backoffDelay(attempt++, deps.random, o.backoff, visible);
     batch(() => {
       retryAt.value = deps.now() + delay;
       status.value = "waiting";
@@ -282,6 +287,9 @@ export const ConnectionModel = createModel((deps: Deps, o: ConnectionOptions): C
     setOnline(online: boolean) {
       browserOnline = online;
       if (!online && status.value === "waiting") scheduleReconnect();
+    },
+    setVisible(isVisible: boolean) {
+      visible = isVisible;
     },
     waitForUser() {
       status.value = "idle";

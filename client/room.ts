@@ -71,6 +71,11 @@ export interface RoomOptions {
 export interface RoomApi {
   name: ReadonlySignal<string>;
   status: ReadonlySignal<ConnectionStatus>;
+  /**
+   * The connection is up and joined: what the room shows is live. While
+   * false, the users are the last known and a send waits for the reconnection.
+   */
+  connected: ReadonlySignal<boolean>;
   /** When the next attempt starts, while `status` is "waiting". */
   retryAt: ReadonlySignal<number>;
   ended: ReadonlySignal<Ended | null>;
@@ -204,6 +209,7 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
     echoOnly: options.echoOnly ?? false,
   });
 
+  const connected = computed(() => connection.status.value === "connected");
   const joined = computed(
     () => connection.status.value === "connected" && presence.you.value !== null,
   );
@@ -336,6 +342,7 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
   return {
     name,
     status: connection.status,
+    connected,
     retryAt: connection.retryAt,
     ended,
     nameError,
@@ -406,6 +413,7 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
 
     setVisible(isVisible: boolean) {
       visible.value = isVisible;
+      connection.setVisible(isVisible);
       if (isVisible) {
         unread.value = 0;
         wake();

@@ -176,7 +176,10 @@ describe("a name that looks like another", () => {
     await seeCount(fromFake, 1);
     await seeCount(items(page, "hello from Bob"), 1);
     // The tag is shown, and named for what it is.
-    await seeCount(fromFake.getByTitle(`device tag ${you.tag}`), 1);
+    await seeCount(
+      fromFake.getByTitle(`tag ${you.tag}: same tag = same network address in this room`),
+      1,
+    );
     expect(await fromFake.getByText(`#${you.tag}`, { exact: true }).isVisible()).toBe(true);
     // Alice's own messages show hers (both from this machine: the same tag);
     // Bob's name looks like no one's, and shows none.

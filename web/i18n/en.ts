@@ -87,7 +87,7 @@ export const en = {
   youMarker: "(you)",
   reconnecting: "reconnecting",
   joinedAt: (time: string) => `joined ${time}`,
-  tagLabel: (tag: string) => `device tag ${tag}`,
+  tagLabel: (tag: string) => `tag ${tag}: same tag = same network address in this room`,
   showOnline: (n: number) => `Online (${n})`,
   hideOnline: "Hide list",
 
@@ -122,6 +122,22 @@ export const en = {
 
   unreadTitle: (n: number, room: string) => `(${n}) ${room} · roomchat`,
   roomTitle: (room: string) => `${room} · roomchat`,
+
+  // the room's chrome (issue 12)
+  roomMenu: "Room menu",
+  copy: "Copy",
+  roomLink: "Room link",
+  inviteTitle: "Invite people",
+  inviteHint:
+    "Nobody has written here yet. Anyone with this link can join: send it, or let them scan the code.",
+  willSendOnReconnect: "Will be sent when reconnected",
+  offlineSend: "Not connected: what you send now goes out when the connection is back.",
+  counts: (online: number, away: number) =>
+    away > 0 ? `Online ${online} · reconnecting ${away}` : `Online ${online}`,
+  lastKnown: "Last known: not connected",
+  fromPlace: (place: string) => `from ${place}`,
+  notifyHint: "A notification when someone writes your name",
+  shortcuts: "Keyboard shortcuts",
 
   // the log (issue 12)
   today: "Today",

@@ -79,7 +79,7 @@ export const zh: Catalogue = {
   youMarker: "（你）",
   reconnecting: "正在重连",
   joinedAt: (time) => `${time} 加入`,
-  tagLabel: (tag) => `设备标记 ${tag}`,
+  tagLabel: (tag) => `标记 ${tag}：标记相同 = 在这个房间里网络地址相同`,
   showOnline: (n) => `在线（${n}）`,
   hideOnline: "收起列表",
 
@@ -112,6 +112,20 @@ export const zh: Catalogue = {
 
   unreadTitle: (n, room) => `(${n}) ${room} · roomchat`,
   roomTitle: (room) => `${room} · roomchat`,
+
+  // the room's chrome (issue 12)
+  roomMenu: "房间菜单",
+  copy: "复制",
+  roomLink: "房间链接",
+  inviteTitle: "邀请别人",
+  inviteHint: "这里还没有人发言。有这个链接的人都能加入：把它发给对方，或让对方扫码。",
+  willSendOnReconnect: "重新连接后发送",
+  offlineSend: "未连接：现在发送的消息会在连接恢复后发出。",
+  counts: (online, away) => (away > 0 ? `在线 ${online} · 正在重连 ${away}` : `在线 ${online}`),
+  lastKnown: "最后已知：未连接",
+  fromPlace: (place) => `来自 ${place}`,
+  notifyHint: "有人写到你的名字时通知你",
+  shortcuts: "键盘快捷键",
 
   // the log (issue 12)
   today: "今天",

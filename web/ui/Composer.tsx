@@ -4,7 +4,10 @@
 // composing, as when typing Chinese); Ctrl/Cmd+S (send) and Ctrl/Cmd+L
 // (clear), as in the Qt client, work anywhere in the room: the browser's own
 // save dialog and address-bar jump are prevented. A counter appears near the
-// length limit; while rate-limited, Send waits with a visible countdown.
+// length limit; while rate-limited, Send waits with a visible countdown;
+// while not connected, it says that what is sent goes out on reconnection.
+// The keyboard hints sit under the box on a desktop, behind a small "?" on a
+// phone (where they take room the conversation needs).
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import type { Room } from "../../client/room";
@@ -21,6 +24,7 @@ const focusBox = () => document.getElementById("composer-box")?.focus();
 export function Composer({ room }: { room: Room }) {
   const draft = useSignal("");
   const error = useSignal<string | null>(null);
+  const help = useSignal(false);
 
   const send = () => {
     if (!draft.value.trim()) {
@@ -69,6 +73,8 @@ export function Composer({ room }: { room: Room }) {
   const now = useNow(rateUntil > 0);
   const limited = rateUntil > now.value;
   const left = MAX - codePointLength(draft.value);
+  // Not connected (but still in the room): sends wait for the reconnection.
+  const waiting = !room.connected.value && !room.ended.value && room.you.value !== null;
   const typers = room.typingNames.value;
   const typing =
     typers.length === 0
@@ -87,7 +93,7 @@ export function Composer({ room }: { room: Room }) {
         send();
       }}
     >
-      <p class="typing">{typing}</p>
+      <p class={waiting ? "typing offline-note" : "typing"}>{waiting ? t.offlineSend : typing}</p>
       <label for="composer-box" class="sr-only">
         {t.message}
       </label>
@@ -129,8 +135,21 @@ export function Composer({ room }: { room: Room }) {
         <button type="submit" class="primary" disabled={limited}>
           {t.send}
         </button>
+        <button
+          type="button"
+          class="only-narrow help-toggle"
+          aria-label={t.shortcuts}
+          title={t.shortcuts}
+          aria-expanded={help.value}
+          aria-controls="composer-help"
+          onClick={() => {
+            help.value = !help.value;
+          }}
+        >
+          ?
+        </button>
       </div>
-      <p id="composer-help" class="hint composer-help">
+      <p id="composer-help" class={help.value ? "hint composer-help shown" : "hint composer-help"}>
         {t.composerHelp}
       </p>
     </form>

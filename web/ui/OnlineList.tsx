@@ -1,8 +1,13 @@
-// The online list on the right (labelled "Online users"): each session's
-// name, tag, place when known and joined time, a "you" marker, and those
-// whose connection dropped shown as reconnecting; the count of those online
-// in the heading. Below it, your own settings: change name, notifications.
-
+// The online list (labelled "Online users"): each session's name, tag and
+// joined time, a "you" marker, and those whose connection dropped shown as
+// reconnecting. The heading's counts match the rows: those online and those
+// reconnecting, apart. While this page is not connected the list is what it
+// last knew, dimmed and said so. The tag is explained where it is shown
+// (same tag = same network address in this room); the place, a guess from
+// the network address that is often wrong (a local server says "Austin,
+// US"), is not shown in the row but in the person's details: the row's
+// tooltip. On a phone the list is a drawer over the room, with a backdrop
+// that closes it (as does Escape, in RoomScreen).
 import type { Room } from "../../client/room";
 import type { User } from "../../protocol";
 import { t } from "../app";
@@ -20,8 +25,13 @@ function initial(name: string): string {
 }
 
 function UserItem({ user, me }: { user: User; me: boolean }) {
+  const joined = t.joinedAt(formatClock(user.joinedAt));
+  // The person's details, on hover: the place only here.
+  const details = [user.name, user.from && t.fromPlace(user.from), joined]
+    .filter(Boolean)
+    .join(" · ");
   return (
-    <li class={user.away ? "user away" : "user"}>
+    <li class={user.away ? "user away" : "user"} title={details}>
       <span class={`avatar ${hue(user.id)}`} aria-hidden="true">
         {initial(user.name)}
       </span>
@@ -31,9 +41,11 @@ function UserItem({ user, me }: { user: User; me: boolean }) {
           {me && <span class="you-marker">{t.youMarker}</span>}
         </div>
         <div class="sub">
-          <span title={t.tagLabel(user.tag)}>#{user.tag}</span>
-          {user.from && <span> · {user.from}</span>}
-          <span> · {t.joinedAt(formatClock(user.joinedAt))}</span>
+          <span class="tag" title={t.tagLabel(user.tag)}>
+            <span aria-hidden="true">#{user.tag}</span>
+            <span class="sr-only">{t.tagLabel(user.tag)}</span>
+          </span>
+          <span> · {joined}</span>
         </div>
         {user.away && <div class="away-note">{t.reconnecting}…</div>}
       </div>
@@ -52,35 +64,49 @@ export function OnlineList(props: {
 }) {
   const { room } = props;
   const you = room.you.value;
+  const users = room.users.value;
+  const live = room.connected.value;
+  const away = users.length - room.online.value;
   return (
-    <aside id="online-panel" class={props.open ? "online open" : "online"}>
-      <div class="online-head">
-        <h2>
-          {t.onlineUsers} <span class="count">{room.online.value}</span>
-        </h2>
-        <button type="button" class="only-narrow" onClick={props.onClose}>
-          {t.hideOnline}
-        </button>
-      </div>
-      <ul class="users" aria-label={t.onlineUsers}>
-        {room.users.value.map((u) => (
-          <UserItem key={u.id} user={u} me={u.id === you?.id} />
-        ))}
-      </ul>
-      <div class="me">
-        <button type="button" onClick={props.onRename}>
-          {t.changeName}
-        </button>
-        <label class="toggle" title={t.notifyTitle}>
-          <input
-            type="checkbox"
-            checked={props.notify}
-            onChange={(e) => props.onNotify(e.currentTarget.checked)}
-          />
-          <span>{t.notify}</span>
-        </label>
-        <p class="hint">{props.notifyMessage ?? t.notifyTitle}</p>
-      </div>
-    </aside>
+    <>
+      {props.open && (
+        <div class="backdrop only-narrow" aria-hidden="true" onClick={props.onClose} />
+      )}
+      <aside
+        id="online-panel"
+        class={`online${props.open ? " open" : ""}${live ? "" : " stale"}`}
+        aria-labelledby="online-title"
+      >
+        <div class="online-head">
+          <div>
+            <h2 id="online-title">{t.onlineUsers}</h2>
+            <p class="counts">{t.counts(room.online.value, away)}</p>
+            {!live && <p class="last-known">{t.lastKnown}</p>}
+          </div>
+          <button type="button" class="only-narrow" onClick={props.onClose}>
+            {t.hideOnline}
+          </button>
+        </div>
+        <ul class="users" aria-label={t.onlineUsers}>
+          {users.map((u) => (
+            <UserItem key={u.id} user={u} me={u.id === you?.id} />
+          ))}
+        </ul>
+        <div class="me">
+          <button type="button" onClick={props.onRename}>
+            {t.changeName}
+          </button>
+          <label class="toggle">
+            <input
+              type="checkbox"
+              checked={props.notify}
+              onChange={(e) => props.onNotify(e.currentTarget.checked)}
+            />
+            <span>{t.notify}</span>
+          </label>
+          <p class="hint">{props.notifyMessage ?? t.notifyHint}</p>
+        </div>
+      </aside>
+    </>
   );
 }

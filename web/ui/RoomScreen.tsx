@@ -3,6 +3,14 @@
 // into it (visibility, online, Escape, the tab title, notifications), and
 // lays out the header, the log, the composer and the online list. Components
 // read the model's signals and call its actions; none reaches the socket.
+//
+// The room's chrome (issue 12): a room where nobody has written yet is an
+// invitation (the link, Copy, the QR code) in the log's place, so a room just
+// made (a new private room too) opens on it; the share panel is a compact
+// card with Copy beside the link. On a phone the header is one row (the room,
+// its state, the online button and a "Room menu" holding Copy link, QR code
+// and, apart at the end, Leave); the online list is a drawer over a backdrop.
+// "Link copied." is a line in the flow under the header: it covers nothing.
 import { useModel, useSignal, useSignalEffect } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { type Room, RoomModel } from "../../client/room";
@@ -16,6 +24,7 @@ import { MessageLog } from "./MessageLog";
 import { NameForm } from "./NameForm";
 import { OnlineList } from "./OnlineList";
 import { Qr } from "./Qr";
+import "./room.css";
 
 function notifyMention(room: string, m: Message) {
   if (!notifyOn.value || typeof Notification === "undefined") return;
@@ -63,6 +72,54 @@ function ConnectionState({ room }: { room: Room }) {
     </div>
   );
 }
+
+/** The room's link with Copy beside it, and its QR code: the invitation and the share panel. */
+function Share(props: {
+  url: string;
+  id: string;
+  invite: boolean;
+  onCopy: () => void;
+  onClose?: () => void;
+}) {
+  const { url } = props;
+  return (
+    <section
+      id={props.id}
+      class={props.invite ? "share invite" : "share panel"}
+      aria-labelledby={`${props.id}-title`}
+    >
+      <Qr text={url} label={t.qrLabel(url)} />
+      <div class="share-text">
+        <h2 id={`${props.id}-title`}>{props.invite ? t.inviteTitle : t.share}</h2>
+        {props.invite && <p class="hint">{t.inviteHint}</p>}
+        <div class="link-row">
+          <input
+            id={`${props.id}-link`}
+            readOnly
+            value={url}
+            aria-label={t.roomLink}
+            onFocus={(e) => e.currentTarget.select()}
+          />
+          <button type="button" class="primary" onClick={props.onCopy}>
+            {t.copy}
+          </button>
+        </div>
+        {props.onClose && (
+          <button type="button" onClick={props.onClose}>
+            {t.close}
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}
+
+/** The people icon of the online button on a phone. */
+const People = () => (
+  <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+    <path d="M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm7 0a3 3 0 1 0 0-6M2 21v-1a6 6 0 0 1 12 0v1m2-6a5 5 0 0 1 6 5v1" />
+  </svg>
+);
 
 function Banners({ room }: { room: Room }) {
   const ended = room.ended.value;
@@ -121,8 +178,10 @@ export function RoomScreen({ room: roomName }: { room: string }) {
   const renaming = useSignal(false);
   /** Whether this screen has been in the room: from then on the room stays behind the name card. */
   const wasIn = useRef(false);
+  const copyTimer = useRef<number | undefined>(undefined);
   const showOnline = useSignal(false);
   const showQr = useSignal(false);
+  const showMenu = useSignal(false);
   const copied = useSignal<string | null>(null);
   const notifyMessage = useSignal<string | null>(null);
   const url = roomUrl(roomName);
@@ -137,8 +196,10 @@ export function RoomScreen({ room: roomName }: { room: string }) {
     // Escape folds what is open over the room (Ctrl+S and Ctrl+L are the composer's).
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape") {
+        if (showMenu.value) document.getElementById("room-menu-button")?.focus();
         showQr.value = false;
         showOnline.value = false;
+        showMenu.value = false;
       }
     };
     document.addEventListener("visibilitychange", onVisibility);
@@ -183,6 +244,7 @@ export function RoomScreen({ room: roomName }: { room: string }) {
   });
 
   const copy = async () => {
+    showMenu.value = false;
     try {
       await navigator.clipboard.writeText(url);
       copied.value = t.linkCopied;
@@ -190,7 +252,8 @@ export function RoomScreen({ room: roomName }: { room: string }) {
       copied.value = t.copyFailed;
       showQr.value = true;
     }
-    window.setTimeout(() => {
+    window.clearTimeout(copyTimer.current);
+    copyTimer.current = window.setTimeout(() => {
       copied.value = null;
     }, 3000);
   };
@@ -202,6 +265,11 @@ export function RoomScreen({ room: roomName }: { room: string }) {
   // only. Its status, log and online list would say "Not connected" and
   // "Online (0)" about a room that people may well be in.
   const quiet = needsName && !wasIn.current;
+  // Nobody has written yet (joins and leaves do not count): the room is an invitation.
+  const empty =
+    room.you.value !== null &&
+    room.pending.value.length === 0 &&
+    !room.log.value.some((e) => e.kind === "message");
 
   return (
     <div class="room">
@@ -212,38 +280,78 @@ export function RoomScreen({ room: roomName }: { room: string }) {
             <a href="/" class="home" aria-label={t.appName}>
               <Logo />
             </a>
-            <h1 title={roomName}>{roomLabel(roomName)}</h1>
-            {!quiet && <ConnectionState room={room} />}
+            <div class="name-state">
+              <h1 title={roomName}>{roomLabel(roomName)}</h1>
+              {!quiet && <ConnectionState room={room} />}
+            </div>
           </div>
           {!quiet && (
-            <div class="actions">
+            <div class="room-tools">
               <button
                 type="button"
-                class="only-narrow"
+                class="only-narrow online-button"
                 aria-expanded={showOnline.value}
                 aria-controls="online-panel"
                 onClick={() => {
                   showOnline.value = !showOnline.value;
+                  showMenu.value = false;
                 }}
               >
-                {t.showOnline(room.online.value)}
-              </button>
-              <button type="button" onClick={copy}>
-                {t.copyLink}
+                <People />
+                {/* Named "Online (n)", showing the icon and n. */}
+                <span class="sr-only">{t.showOnline(room.online.value)}</span>
+                <span aria-hidden="true">{room.online.value}</span>
               </button>
               <button
                 type="button"
-                aria-expanded={showQr.value}
-                aria-controls="share-panel"
+                id="room-menu-button"
+                class="only-narrow menu-button"
+                aria-label={t.roomMenu}
+                aria-expanded={showMenu.value}
+                aria-controls="room-actions"
                 onClick={() => {
-                  showQr.value = !showQr.value;
+                  showMenu.value = !showMenu.value;
+                  if (showMenu.value)
+                    requestAnimationFrame(() =>
+                      document.querySelector<HTMLElement>("#room-actions button")?.focus(),
+                    );
                 }}
               >
-                {t.qrCode}
+                <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+                  <path d="M4 6h16M4 12h16M4 18h16" />
+                </svg>
               </button>
-              <button type="button" class="danger" onClick={() => room.leave()}>
-                {t.leave}
-              </button>
+              {showMenu.value && (
+                <div
+                  class="menu-backdrop only-narrow"
+                  aria-hidden="true"
+                  onClick={() => {
+                    showMenu.value = false;
+                  }}
+                />
+              )}
+              <div id="room-actions" class={showMenu.value ? "actions open" : "actions"}>
+                <button type="button" onClick={copy}>
+                  {t.copyLink}
+                </button>
+                <button
+                  type="button"
+                  aria-expanded={showQr.value || empty}
+                  aria-controls="share-panel"
+                  onClick={() => {
+                    showMenu.value = false;
+                    if (empty) {
+                      showQr.value = true;
+                      document.getElementById("share-panel-link")?.focus();
+                    } else showQr.value = !showQr.value;
+                  }}
+                >
+                  {t.qrCode}
+                </button>
+                <button type="button" class="danger leave" onClick={() => room.leave()}>
+                  {t.leave}
+                </button>
+              </div>
             </div>
           )}
         </header>
@@ -251,36 +359,25 @@ export function RoomScreen({ room: roomName }: { room: string }) {
           <main class="room-wait" />
         ) : (
           <>
-            <p class="sr-only" role="status">
+            <p class={copied.value ? "toast" : "sr-only"} role="status">
               {copied.value ?? ""}
             </p>
-            {copied.value && <div class="toast">{copied.value}</div>}
-            {showQr.value && (
-              <section id="share-panel" class="share" aria-labelledby="share-title">
-                <Qr text={url} label={t.qrLabel(url)} />
-                <div class="share-text">
-                  <h2 id="share-title">{t.share}</h2>
-                  <input
-                    readOnly
-                    value={url}
-                    aria-label={t.copyLink}
-                    onFocus={(e) => e.currentTarget.select()}
-                  />
-                  <button
-                    type="button"
-                    onClick={() => {
-                      showQr.value = false;
-                    }}
-                  >
-                    {t.close}
-                  </button>
-                </div>
-              </section>
+            {showQr.value && !empty && (
+              <Share
+                id="share-panel"
+                url={url}
+                invite={false}
+                onCopy={copy}
+                onClose={() => {
+                  showQr.value = false;
+                }}
+              />
             )}
             <Banners room={room} />
             <div class="room-body">
               {/* The page's main landmark: the conversation, its log and its composer. */}
               <main class="chat">
+                {empty && <Share id="share-panel" url={url} invite onCopy={copy} />}
                 <MessageLog room={room} />
                 <Composer room={room} />
               </main>
