@@ -53,11 +53,12 @@ it("delivers a message sent while the server was down exactly once", async () =>
     .getByText(/^(Reconnecting in \d+ s|Connecting…|Offline)$/)
     .first()
     .waitFor({ timeout: SEE_WITHIN });
-  // …and still writes and sends: the message waits, marked as sending.
+  // …and still writes and sends: the message waits, marked as going out
+  // when the connection is back (issue 12: honest when offline).
   const text = "typed while the server was down";
   await composer(alice.page).fill(text);
   await composer(alice.page).press("Enter");
-  await seeText(items(alice.page, text), "Sending…");
+  await seeText(items(alice.page, text), "Will be sent when reconnected");
   expect(await composer(alice.page).inputValue()).toBe("");
 
   await server.restart();

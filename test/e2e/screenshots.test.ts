@@ -111,6 +111,8 @@ describe.skipIf(!process.env.SCREENSHOTS)("screenshots", () => {
     await alice.page.getByRole("button", { name: /^Online \(\d+\)$/ }).click();
     await alice.page.screenshot({ path: join(OUT, "room-online-light-phone.png") });
     await alice.page.getByRole("button", { name: "Hide list" }).click();
+    // On a phone the QR code sits in the room menu.
+    await button(alice.page, "Room menu").click();
     await button(alice.page, "QR code").click();
     await alice.page
       .getByRole("img", { name: /^QR code of / })

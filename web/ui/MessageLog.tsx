@@ -137,9 +137,24 @@ function MessageItem(props: {
   );
 }
 
-function PendingItem(props: { p: Pending; name: string; head: boolean; onDiscard: () => void }) {
+function PendingItem(props: {
+  p: Pending;
+  name: string;
+  head: boolean;
+  connected: boolean;
+  onDiscard: () => void;
+}) {
   const { p, head } = props;
-  const label = p.status === "failed" ? t.notSent : p.status === "waiting" ? t.waiting : t.sending;
+  // Honest while offline: a send cannot be "sending" without a connection;
+  // it waits, and goes out when the connection is back.
+  const label =
+    p.status === "failed"
+      ? t.notSent
+      : p.status === "waiting"
+        ? t.waiting
+        : props.connected
+          ? t.sending
+          : t.willSendOnReconnect;
   return (
     <li
       class={`msg mine pending ${p.status}${head ? " head" : " cont"}`}
@@ -344,6 +359,7 @@ export function MessageLog({ room }: { room: Room }) {
                       p={item.p}
                       head={head}
                       name={yourName}
+                      connected={room.connected.value}
                       onDiscard={() => room.discard(item.p.id)}
                     />
                   );
