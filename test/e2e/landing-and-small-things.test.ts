@@ -280,6 +280,17 @@ describe("axe-core", () => {
     expect(found, `axe on the landing:\n${found.join("\n")}`).toEqual([]);
   });
 
+  it("the 404 page: both languages, a way back, nothing found by axe", async () => {
+    const { page } = await newPerson();
+    const res = await page.goto("/no/such/page");
+    expect(res?.status()).toBe(404);
+    await page.getByRole("heading", { name: "Nothing here" }).waitFor({ timeout: SEE_WITHIN });
+    await page.getByRole("heading", { name: "这里什么也没有" }).waitFor({ timeout: SEE_WITHIN });
+    expect(await page.getByRole("link", { name: "Open roomchat" }).getAttribute("href")).toBe("/");
+    const found = await checkEveryShape(page);
+    expect(found, `axe on the 404 page:\n${found.join("\n")}`).toEqual([]);
+  });
+
   it("finds nothing in a room with messages, light and dark, 390 and 1440 px wide", async () => {
     const room = freshRoom("axe");
     const { page } = await newPerson();
