@@ -1,6 +1,8 @@
 // Shared pieces of the browser tests: Debian's Chromium driven by
-// playwright-core, one browser context per person, and waits written as
-// "until the user sees it" (polling what is on screen, never fixed sleeps).
+// playwright-core, a live `wrangler dev` and a browser per test file
+// (`browserSuite`), one browser context per person, axe-core, and waits
+// written as "until the user sees it" (polling what is on screen, never
+// fixed sleeps).
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -11,7 +13,8 @@ import {
   type Locator,
   type Page,
 } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
+import { type DevServer, type DevServerOptions, startDevServer } from "../lib/wrangler";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -149,4 +152,59 @@ export async function axeViolations(page: Page, tags: string[] = AXE_TAGS): Prom
         (n.failureSummary ? `\n    ${n.failureSummary.replace(/\n/g, "\n    ")}` : ""),
     ),
   );
+}
+
+/**
+ * A live `wrangler dev` and a browser for one test file, started before its
+ * tests and stopped after them, and the people it opens (each their own
+ * browser context), whose console errors the file checks at its end with
+ * `pageProblems`.
+ */
+export interface BrowserSuite {
+  readonly server: DevServer;
+  readonly browser: Browser;
+  readonly people: Person[];
+  newPerson(options?: Parameters<typeof person>[2]): Promise<Person>;
+}
+
+export function browserSuite(options: DevServerOptions = {}): BrowserSuite {
+  let server: DevServer | undefined;
+  let browser: Browser | undefined;
+  const people: Person[] = [];
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startDevServer(options), launch()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+  const started = <T>(thing: T | undefined, what: string): T => {
+    if (thing === undefined) throw new Error(`the ${what} is not started yet`);
+    return thing;
+  };
+  return {
+    get server() {
+      return started(server, "dev server");
+    },
+    get browser() {
+      return started(browser, "browser");
+    },
+    people,
+    async newPerson(personOptions = {}) {
+      const p = await person(
+        started(browser, "browser"),
+        started(server, "dev server").url,
+        personOptions,
+      );
+      people.push(p);
+      return p;
+    },
+  };
+}
+
+/** What the people's pages broke: a rule of the Content Security Policy, or an uncaught error. */
+export function pageProblems(people: readonly Person[]): string[] {
+  return people
+    .flatMap((p) => p.errors)
+    .filter((e) => /Content Security Policy|Uncaught|TypeError|ReferenceError/i.test(e));
 }

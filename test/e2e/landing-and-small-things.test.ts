@@ -3,47 +3,29 @@
 // field, Rejoin after leaving, the name card over a quiet room, robots.txt,
 // the web app manifest and its icons, the room's main landmark, and axe-core
 // on the landing and a room with messages (light and dark, phone and desktop).
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { normalizeRoomName } from "../../protocol";
 import { openClient } from "../lib/client";
-import { type DevServer, startDevServer } from "../lib/wrangler";
 import {
   axeViolations,
+  browserSuite,
   button,
   composer,
   freshRoom,
   items,
   joinFromLanding,
-  launch,
   log,
   online,
   onlineNames,
-  type Person,
-  person,
+  pageProblems,
   SEE_WITHIN,
   seeConnected,
   seeCount,
 } from "./helpers";
 
-let server: DevServer;
-let browser: Browser;
-const people: Person[] = [];
-
-async function newPerson(options: Parameters<typeof person>[2] = {}): Promise<Person> {
-  const p = await person(browser, server.url, options);
-  people.push(p);
-  return p;
-}
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startDevServer(), launch()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+const suite = browserSuite();
+const { newPerson, people } = suite;
 
 const nameBox = (page: Page) => page.getByRole("textbox", { name: "Your name", exact: true });
 const roomBox = (page: Page) => page.getByRole("textbox", { name: "Room", exact: true });
@@ -96,7 +78,7 @@ describe("the landing", () => {
     await roomBox(page).fill(`${room.toUpperCase()}!!`);
     await button(page, "Join").click();
     await seeConnected(page);
-    expect(page.url()).toBe(`${server.url}/r/${room.toLowerCase().replace(" ", "-")}`);
+    expect(page.url()).toBe(`${suite.server.url}/r/${room.toLowerCase().replace(" ", "-")}`);
   });
 
   it("puts the focus on the field that is wrong when Join finds an error", async () => {
@@ -132,7 +114,7 @@ describe("after leaving", () => {
     expect(await nameBox(page).inputValue()).toBe("Cleo");
     await button(page, "Rejoin").click();
     await seeConnected(page);
-    expect(page.url()).toBe(`${server.url}/r/${room}`);
+    expect(page.url()).toBe(`${suite.server.url}/r/${room}`);
     await expect.poll(() => onlineNames(page), { timeout: SEE_WITHIN }).toEqual(["Cleo"]);
   });
 });
@@ -177,7 +159,7 @@ function pngSize(bytes: Uint8Array): [number, number] {
 
 describe("the small things", () => {
   it("serves /robots.txt as a text file, not the page", async () => {
-    const res = await fetch(`${server.url}/robots.txt`);
+    const res = await fetch(`${suite.server.url}/robots.txt`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
     const body = await res.text();
@@ -204,7 +186,7 @@ describe("the small things", () => {
       data?: string;
     };
     expect(got.errors).toEqual([]);
-    expect(got.url).toBe(`${server.url}/manifest.webmanifest`);
+    expect(got.url).toBe(`${suite.server.url}/manifest.webmanifest`);
     const manifest = JSON.parse(got.data ?? "{}");
     expect(manifest).toMatchObject({
       name: "roomchat",
@@ -225,7 +207,7 @@ describe("the small things", () => {
       "any image/svg+xml",
     ]);
     for (const icon of icons) {
-      const res = await fetch(new URL(icon.src, server.url));
+      const res = await fetch(new URL(icon.src, suite.server.url));
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toContain(icon.type);
       if (icon.type === "image/png") {
@@ -233,7 +215,7 @@ describe("the small things", () => {
         expect(pngSize(new Uint8Array(await res.arrayBuffer()))).toEqual([side, side]);
       } else await res.body?.cancel();
     }
-    const res = await fetch(`${server.url}/manifest.webmanifest`);
+    const res = await fetch(`${suite.server.url}/manifest.webmanifest`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/manifest\+json|application\/json/);
     await res.body?.cancel();
@@ -295,7 +277,7 @@ describe("axe-core", () => {
     const room = freshRoom("axe");
     const { page } = await newPerson();
     await joinFromLanding(page, "Hana", room);
-    const other = await openClient(server.wsUrl(room));
+    const other = await openClient(suite.server.wsUrl(room));
     other.send({ type: "join", name: "Ivo" });
     await other.next("welcome");
     other.send({ type: "send", id: "axe-message-000001", text: "Notes: https://example.com/x" });
@@ -311,8 +293,5 @@ describe("axe-core", () => {
 });
 
 it("broke no rule of the page's Content Security Policy, and threw nothing", () => {
-  const problems = people
-    .flatMap((p) => p.errors)
-    .filter((e) => /Content Security Policy|Uncaught|TypeError|ReferenceError/i.test(e));
-  expect(problems).toEqual([]);
+  expect(pageProblems(people)).toEqual([]);
 });

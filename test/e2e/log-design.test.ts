@@ -13,20 +13,19 @@
 // messages whose id starts with `ago1d` or `ago3d` by one or three days.
 // With LOG_SHOTS=1 it also takes screenshots into /tmp/log-shots/.
 import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
 import { type LiveClient, openClient } from "../lib/client";
-import { type DevServer, startDevServer } from "../lib/wrangler";
 import {
   axeViolations,
+  browserSuite,
   composer,
   freshRoom,
   items,
   joinFromLanding,
-  launch,
   log,
   type Person,
-  person,
+  pageProblems,
   SEE_WITHIN,
   seeCount,
   seeText,
@@ -35,24 +34,8 @@ import {
 
 const DAY = 86_400_000;
 
-let server: DevServer;
-let browser: Browser;
-const people: Person[] = [];
-
-async function newPerson(options: Parameters<typeof person>[2] = {}): Promise<Person> {
-  const p = await person(browser, server.url, options);
-  people.push(p);
-  return p;
-}
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startDevServer(), launch()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+const suite = browserSuite();
+const { newPerson, people } = suite;
 
 /** Shifts a message's time back by the days its id names (`ago1d…`, `ago3d…`). */
 function shifted<T extends { id: string; ts: number }>(m: T): T {
@@ -107,7 +90,7 @@ describe("a conversation", () => {
 
   it("starts with a day heading for each earlier day: a date, Yesterday, Today", async () => {
     // Chen wrote three days ago and yesterday (shifted on their way to the pages).
-    chen = await openClient(server.wsUrl(room));
+    chen = await openClient(suite.server.wsUrl(room));
     chen.send({ type: "join", name: "Chen" });
     await chen.next("welcome");
     await post(chen, "ago3d-message-000001", "Draft of the plan is in the doc.");
@@ -300,8 +283,5 @@ describe("a conversation", () => {
 });
 
 it("broke no rule of the page's Content Security Policy, and threw nothing", () => {
-  const problems = people
-    .flatMap((p) => p.errors)
-    .filter((e) => /Content Security Policy|Uncaught|TypeError|ReferenceError/i.test(e));
-  expect(problems).toEqual([]);
+  expect(pageProblems(people)).toEqual([]);
 });

@@ -7,49 +7,31 @@
 // of the server; the online list's counts matching its rows; on a phone one
 // header row with a "Room menu", and the online drawer with a backdrop; axe
 // on the open drawer and the share panel, light and dark, 390 and 1440 px.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterEach, describe, expect, it } from "vitest";
 import { openClient } from "../lib/client";
-import { type DevServer, startDevServer } from "../lib/wrangler";
 import {
   axeViolations,
+  browserSuite,
   button,
   composer,
   freshRoom,
   items,
   joinFromLanding,
-  launch,
   online,
   onlineNames,
-  type Person,
-  person,
+  pageProblems,
   SEE_WITHIN,
   seeConnected,
   seeCount,
   seeText,
 } from "./helpers";
 
-let server: DevServer;
-let browser: Browser;
-const people: Person[] = [];
+const suite = browserSuite();
+const { newPerson, people } = suite;
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1440, height: 900 };
-
-async function newPerson(options: Parameters<typeof person>[2] = {}): Promise<Person> {
-  const p = await person(browser, server.url, options);
-  people.push(p);
-  return p;
-}
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startDevServer(), launch()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
 
 const invite = (page: Page) => page.getByRole("region", { name: "Invite people" });
 const sharePanel = (page: Page) => page.getByRole("region", { name: "Share this room" });
@@ -85,7 +67,7 @@ describe("an empty room", () => {
     const room = freshRoom("invite");
     const { page } = await newPerson({ viewport: DESKTOP });
     await joinFromLanding(page, "Ada", room);
-    const url = `${server.url}/r/${room}`;
+    const url = `${suite.server.url}/r/${room}`;
     await seeShare(invite(page), url);
     await invite(page).getByRole("button", { name: "Copy", exact: true }).click();
     await page.getByText("Link copied.").waitFor();
@@ -112,7 +94,7 @@ describe("an empty room", () => {
     await joinFromLanding(page, "Cy", room);
     await say(page, "so the room is not empty");
     await button(page, "QR code").click();
-    await seeShare(sharePanel(page), `${server.url}/r/${room}`);
+    await seeShare(sharePanel(page), `${suite.server.url}/r/${room}`);
     const panel = await sharePanel(page).boundingBox();
     // Centred on the page, under its header.
     const chat = await page.locator("header").boundingBox();
@@ -132,10 +114,10 @@ describe("the online list", () => {
     const room = freshRoom("counts");
     const { page } = await newPerson({ viewport: DESKTOP });
     await joinFromLanding(page, "Dan", room);
-    const eve = await openClient(server.wsUrl(room));
+    const eve = await openClient(suite.server.wsUrl(room));
     eve.send({ type: "join", name: "Eve" });
     await eve.next("welcome");
-    const fay = await openClient(server.wsUrl(room));
+    const fay = await openClient(suite.server.wsUrl(room));
     fay.send({ type: "join", name: "Fay" });
     const { you } = await fay.next("welcome");
     await expect
@@ -247,7 +229,7 @@ describe("while the server is away", () => {
   /** Set while this test has the server stopped: a failure must not leave it down for the next. */
   let serverDown = false;
   afterEach(async () => {
-    if (serverDown) await server.restart();
+    if (serverDown) await suite.server.restart();
     serverDown = false;
   });
 
@@ -264,7 +246,7 @@ describe("while the server is away", () => {
     const attempts = new Map<Page, number>();
     for (const p of [ivy.page, jon.page])
       p.on("websocket", () => attempts.set(p, (attempts.get(p) ?? 0) + 1));
-    await server.stop();
+    await suite.server.stop();
     serverDown = true;
     attempts.clear();
     for (const p of [ivy.page, jon.page])
@@ -305,7 +287,7 @@ describe("while the server is away", () => {
         timeout: 60_000,
       })
       .toBeGreaterThanOrEqual(6);
-    await server.restart();
+    await suite.server.restart();
     serverDown = false;
     // The server is healthy. With the short cap while visible (2.5 s) a page
     // tries again within 2.5 s and joins in about a second more; 8 s leaves
@@ -370,8 +352,5 @@ describe("axe-core", () => {
 });
 
 it("broke no rule of the page's Content Security Policy, and threw nothing", () => {
-  const problems = people
-    .flatMap((p) => p.errors)
-    .filter((e) => /Content Security Policy|Uncaught|TypeError|ReferenceError/i.test(e));
-  expect(problems).toEqual([]);
+  expect(pageProblems(people)).toEqual([]);
 });

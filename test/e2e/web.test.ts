@@ -3,20 +3,18 @@
 // buttons of the original client, quit(), private rooms shared by link, a
 // reload, and the Chinese interface. Assertions are about what a user sees:
 // accessible names and text.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDevServer } from "../lib/wrangler";
+import { describe, expect, it } from "vitest";
 import {
+  browserSuite,
   button,
   composer,
   freshRoom,
   items,
   joinFromLanding,
-  launch,
   log,
   onlineNames,
   type Person,
-  person,
+  pageProblems,
   SEE_WITHIN,
   seeConnected,
   seeCount,
@@ -24,24 +22,8 @@ import {
   TIMESTAMP,
 } from "./helpers";
 
-let server: DevServer;
-let browser: Browser;
-const people: Person[] = [];
-
-async function newPerson(options: Parameters<typeof person>[2] = {}): Promise<Person> {
-  const p = await person(browser, server.url, options);
-  people.push(p);
-  return p;
-}
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startDevServer(), launch()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+const suite = browserSuite();
+const { newPerson, people } = suite;
 
 describe("a room for two", () => {
   const room = freshRoom();
@@ -61,7 +43,7 @@ describe("a room for two", () => {
       .toEqual(["Alice", "Bob"]);
     await seeText(alice.page.getByRole("listitem").filter({ hasText: "Alice" }).last(), "(you)");
     await seeCount(items(alice.page, "Bob joined"), 1);
-    expect(alice.page.url()).toBe(`${server.url}/r/${room}`);
+    expect(alice.page.url()).toBe(`${suite.server.url}/r/${room}`);
   });
 
   it("delivers messages with their timestamps both ways, line breaks kept", async () => {
@@ -277,10 +259,7 @@ describe("the tab title", () => {
 });
 
 it("broke no rule of the page's Content Security Policy, and threw nothing", () => {
-  const problems = people
-    .flatMap((p) => p.errors)
-    .filter((e) => /Content Security Policy|Uncaught|TypeError|ReferenceError/i.test(e));
-  expect(problems).toEqual([]);
+  expect(pageProblems(people)).toEqual([]);
 });
 
 describe("the Chinese interface", () => {
