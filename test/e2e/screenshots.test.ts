@@ -121,4 +121,38 @@ describe.skipIf(!process.env.SCREENSHOTS)("screenshots", () => {
     await alice.page.setViewportSize(SIZES.desktop);
     await alice.page.screenshot({ path: join(OUT, "room-share-light-desktop.png") });
   });
+
+  it("takes a room in Chinese, where long lines break naturally", async () => {
+    const room = freshRoom("dating");
+    const wang = await person(browser, server.url, { locale: "zh-CN" });
+    const li = await person(browser, server.url, { locale: "zh-CN" });
+    for (const [p, name] of [
+      [wang.page, "小王"],
+      [li.page, "小李"],
+    ] as const) {
+      await p.goto(`/r/${room}?lang=zh`);
+      await p.getByRole("textbox", { name: "你的名字" }).fill(name);
+      await p.getByRole("button", { name: "加入", exact: true }).click();
+      await p.getByText("已连接").first().waitFor({ timeout: SEE_WITHIN });
+    }
+    // The composer in Chinese is named "消息内容".
+    const box = (p: Page) => p.getByRole("textbox", { name: "消息内容", exact: true });
+    const say = async (p: Page, text: string) => {
+      await box(p).fill(text);
+      await box(p).press("Enter");
+      // The log is named in Chinese here ("消息"), so it is found by its role.
+      await wang.page.getByRole("log").getByText(text).first().waitFor({ timeout: SEE_WITHIN });
+    };
+    await say(li.page, "小王，明天的评审改到下午三点了吗？");
+    await say(
+      wang.page,
+      "改了。我们把周五的发布推迟到下周一吧：测试环境里还有两个问题没有解决，一个是登录后偶尔会跳回首页，另一个是上传大文件时进度条不动。",
+    );
+    await say(wang.page, "等这两个修好了，我再通知大家。");
+    await say(li.page, "好的，谢谢！");
+    await wang.page.screenshot({ path: join(OUT, "room-zh-light-desktop.png") });
+    await wang.page.setViewportSize(SIZES.phone);
+    await wang.page.emulateMedia({ colorScheme: "dark" });
+    await wang.page.screenshot({ path: join(OUT, "room-zh-dark-phone.png") });
+  });
 });
