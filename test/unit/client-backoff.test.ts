@@ -5,21 +5,8 @@
 // socket and nothing else. Fake clock, fake sockets: time is what the test says.
 import { describe, expect, it } from "vitest";
 import { backoffCap, backoffDelay, DEFAULT_BACKOFF } from "../../client/backoff";
-import { type Room, RoomModel, type RoomOptions } from "../../client/room";
-import { type FakeWorld, fakeWorld, user, welcome } from "./client-fakes";
-
-function joinedRoom(world: FakeWorld, options: Partial<RoomOptions> = {}): Room {
-  const room = new RoomModel(world.deps, {
-    room: "lobby",
-    base: "http://x",
-    name: "Alice",
-    ...options,
-  });
-  room.start();
-  world.last().open();
-  world.last().receive(welcome(user("Alice")));
-  return room;
-}
+import type { Room } from "../../client/room";
+import { type FakeWorld, fakeWorld, joinedRoom, user, welcome } from "./client-fakes";
 
 /** The server is down: each attempt's socket is refused (closed before it opens). */
 function failFor(world: FakeWorld, room: Room, attempts: number): number[] {

@@ -6,21 +6,17 @@
 import { describe, expect, it } from "vitest";
 import type { ClientEvent } from "../../client/events";
 import { type Room, RoomModel, type RoomOptions } from "../../client/room";
-import { type FakeWorld, fakeWorld, message, user, welcome } from "./client-fakes";
+import { type FakeWorld, fakeWorld, joinedRoom, message, user, welcome } from "./client-fakes";
 
 function observed(options: Partial<RoomOptions> = {}) {
   const world = fakeWorld();
   const events: ClientEvent[] = [];
   world.deps.observe = (e) => events.push(e);
-  const room = new RoomModel(world.deps, {
-    room: "lobby",
-    base: "http://x",
-    name: "Alice",
-    ...options,
-  });
-  room.start();
-  world.last().open();
-  world.last().receive(welcome(user("Alice"), { messages: [message(1, "Bob")], seq: 1 }));
+  const room = joinedRoom(
+    world,
+    welcome(user("Alice"), { messages: [message(1, "Bob")], seq: 1 }),
+    options,
+  );
   return { world, room, events };
 }
 

@@ -9,6 +9,7 @@ import {
   type SocketHandlers,
   type SocketLike,
 } from "../../client/deps";
+import { type Room, RoomModel, type RoomOptions } from "../../client/room";
 
 export { MemoryStorage };
 
@@ -194,4 +195,26 @@ export function welcome(
     seq: extra.seq ?? messages.length,
     gap: extra.gap ?? false,
   };
+}
+
+/** The origin the fakes serve. */
+export const BASE = "http://chat.test";
+
+/** Starts a room model on the fake world, joining "lobby" as Alice unless told otherwise. */
+export function openRoom(world: FakeWorld, options: Partial<RoomOptions> = {}): Room {
+  const room = new RoomModel(world.deps, { room: "lobby", base: BASE, name: "Alice", ...options });
+  room.start();
+  return room;
+}
+
+/** Starts a room, opens its socket and answers the join with a welcome. */
+export function joinedRoom(
+  world: FakeWorld,
+  w: object = welcome(user("Alice")),
+  options: Partial<RoomOptions> = {},
+): Room {
+  const room = openRoom(world, options);
+  world.last().open();
+  world.last().receive(w);
+  return room;
 }

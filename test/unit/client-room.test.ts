@@ -2,32 +2,13 @@
 // and names, delivery exactly once across reconnects and reloads, backoff,
 // the ping watchdog, rate limits, history paging and gaps, typing, unread.
 import { describe, expect, it } from "vitest";
-import {
-  mentions,
-  PING_EVERY_MS,
-  PONG_WITHIN_MS,
-  type Room,
-  RoomModel,
-  type RoomOptions,
-} from "../../client/room";
+import { mentions, PING_EVERY_MS, PONG_WITHIN_MS, type Room, RoomModel } from "../../client/room";
 import { isMessageId } from "../../protocol";
-import { type FakeWorld, fakeWorld, message, user, welcome } from "./client-fakes";
+import { BASE, fakeWorld, joinedRoom, message, openRoom, user, welcome } from "./client-fakes";
 
-const base = "http://chat.test";
-
-function open(world: FakeWorld, options: Partial<RoomOptions> = {}): Room {
-  const room = new RoomModel(world.deps, { room: "lobby", base, name: "Alice", ...options });
-  room.start();
-  return room;
-}
-
-/** Starts a room, opens its socket and answers the join with a welcome. */
-function joined(world: FakeWorld, w = welcome(user("Alice")), options: Partial<RoomOptions> = {}) {
-  const room = open(world, options);
-  world.last().open();
-  world.last().receive(w);
-  return room;
-}
+const base = BASE;
+const open = openRoom;
+const joined = joinedRoom;
 
 const texts = (room: Room) =>
   room.log.value.map((e) => (e.kind === "message" ? e.message.text : `* ${e.what} ${e.name}`));
