@@ -7,7 +7,8 @@
 // Validators return results instead of throwing: a bad frame is an ordinary
 // event on a public socket, not an exception.
 
-export const PROTOCOL_VERSION = 1;
+/** The highest protocol version this code speaks (docs/protocol.md). */
+export const PROTOCOL_VERSION = 2;
 
 /** The defaults of the protocol's limits; the server reads its own from its configuration. */
 export const DEFAULT_LIMITS = {
@@ -32,7 +33,29 @@ export const DEFAULT_LIMITS = {
    */
   DUP_BURST: 20,
   DUP_PER_SEC: 5,
+  /** (v2) An `edit` is accepted this long after its message's `ts`. */
+  EDIT_WINDOW_MS: 3_600_000,
+  /** (v2) The longest ciphertext (`e1.` included) of an encrypted room. */
+  MAX_CIPHERTEXT: 24_000,
 } as const;
+
+/** (v2) The limits a welcome tells every client, so that none hard-codes them. */
+export const WELCOME_LIMIT_NAMES = [
+  "MAX_TEXT",
+  "MAX_FRAME",
+  "MAX_CIPHERTEXT",
+  "RATE_BURST",
+  "RATE_PER_SEC",
+  "EDIT_WINDOW_MS",
+  "HISTORY_LIMIT",
+  "RESUME_GRACE_MS",
+] as const;
+export type Limits = { [K in (typeof WELCOME_LIMIT_NAMES)[number]]: number };
+
+/** (v2) Different emoji on one message, at most. */
+export const MAX_REACTION_EMOJI = 20;
+/** (v2) Reactions on one message in all, at most. */
+export const MAX_REACTIONS = 200;
 
 export const MAX_NAME = 32;
 export const MAX_ROOM = 64;
@@ -67,6 +90,16 @@ export const ErrorCode = {
   RoomFull: "room_full",
   Duplicate: "duplicate",
   TooManySessions: "too_many_sessions",
+  // v2
+  VersionUnsupported: "version_unsupported",
+  MessageUnknown: "message_unknown",
+  Forbidden: "forbidden",
+  TooLate: "too_late",
+  ReactionInvalid: "reaction_invalid",
+  ReactionLimit: "reaction_limit",
+  Muted: "muted",
+  RoomLocked: "room_locked",
+  UserUnknown: "user_unknown",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -79,6 +112,8 @@ export const HttpErrorCode = {
   MethodNotAllowed: "method_not_allowed",
   UpgradeRequired: "upgrade_required",
   TooManyConnections: "too_many_connections",
+  Banned: "banned",
+  RoomClaimed: "room_claimed",
   Internal: "internal_error",
 } as const;
 export type HttpErrorCode = (typeof HttpErrorCode)[keyof typeof HttpErrorCode];
@@ -90,6 +125,8 @@ export const CloseCode = {
   ServerError: 1011,
   TakenOver: 4000,
   JoinTimeout: 4001,
+  Kicked: 4002,
+  Banned: 4003,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -106,27 +143,96 @@ export interface User extends UserRef {
   away: boolean;
   tag: string;
   from?: string;
+  /** (v2) */
+  trip?: string;
+  role?: "owner";
+  mutedUntil?: number;
 }
 
+/** (v2) One emoji on a message and the sessions that hold it, oldest first. */
+export interface Reaction {
+  emoji: string;
+  users: string[];
+}
+
+export type DeletedBy = "author" | "owner";
+
+/**
+ * A message as it is now (v2: folded with its edits, deletion and
+ * reactions). A deleted one has `text: ""`, no `editedAt`, no `reactions`.
+ */
 export interface Message {
   seq: number;
   id: string;
   user: UserRef;
   text: string;
   ts: number;
+  /** (v2) The rev of its latest change. */
+  rev: number;
+  replyTo?: number;
+  editedAt?: number;
+  deleted?: DeletedBy;
+  /** Each emoji in the order it was first added; absent when empty. */
+  reactions?: Reaction[];
+}
+
+/** (v2) */
+export interface Settings {
+  topic: string;
+  slowMs: number;
+  locked: boolean;
+  e2ee: boolean;
+  owned: boolean;
+}
+export const DEFAULT_SETTINGS: Readonly<Settings> = {
+  topic: "",
+  slowMs: 0,
+  locked: false,
+  e2ee: false,
+  owned: false,
+};
+
+/** (v2) */
+export interface Ban {
+  tag: string;
+  until: number;
 }
 
 export interface JoinFrame {
   type: "join";
   name: string;
+  /** v1: a seq; v2: a rev (while nothing changed, the same number). */
   since?: number;
   token?: string;
+  /** (v2) The highest protocol version the client speaks (default 1). */
+  v?: number;
+  ownerKey?: string;
 }
 export interface SendFrame {
   type: "send";
   id: string;
   text: string;
+  /** (v2) The seq of the message this one answers. */
+  replyTo?: number;
 }
+/** (v2) */
+export interface EditFrame {
+  type: "edit";
+  seq: number;
+  text: string;
+}
+export interface DeleteFrame {
+  type: "delete";
+  seq: number;
+}
+export interface ReactFrame {
+  type: "react";
+  seq: number;
+  emoji: string;
+  on: boolean;
+}
+/** (v2) The frames that change a retained message. */
+export type ChangeFrame = EditFrame | DeleteFrame | ReactFrame;
 export interface TypingFrame {
   type: "typing";
 }
@@ -134,7 +240,14 @@ export interface LeaveFrame {
   type: "leave";
 }
 /** Frames a client sends. */
-export type ClientFrame = JoinFrame | SendFrame | TypingFrame | LeaveFrame;
+export type ClientFrame =
+  | JoinFrame
+  | SendFrame
+  | TypingFrame
+  | LeaveFrame
+  | EditFrame
+  | DeleteFrame
+  | ReactFrame;
 
 export interface WelcomeFrame {
   type: "welcome";
@@ -145,6 +258,12 @@ export interface WelcomeFrame {
   messages: Message[];
   seq: number;
   gap: boolean;
+  /** (v2) The server's protocol version. */
+  v: number;
+  rev: number;
+  settings: Settings;
+  limits: Limits;
+  bans?: Ban[];
 }
 export interface JoinedFrame {
   type: "joined";
@@ -158,7 +277,7 @@ export interface BackFrame {
   type: "back";
   user: User;
 }
-export type LeftReason = "leave" | "disconnect";
+export type LeftReason = "leave" | "disconnect" | "kick" | "ban";
 export interface LeftFrame {
   type: "left";
   user: User;
@@ -166,6 +285,27 @@ export interface LeftFrame {
 }
 export interface MessageFrame extends Message {
   type: "message";
+}
+/** (v2) A retained message changed: the whole of it as it is now. */
+export interface UpdateFrame {
+  type: "update";
+  message: Message;
+}
+export interface UserFrame {
+  type: "user";
+  user: User;
+}
+export interface SettingsFrame {
+  type: "settings";
+  settings: Settings;
+}
+export interface BansFrame {
+  type: "bans";
+  bans: Ban[];
+}
+export interface BatchFrame {
+  type: "batch";
+  frames: ServerFrame[];
 }
 export interface TypingNoticeFrame {
   type: "typing";
@@ -176,6 +316,8 @@ export interface ErrorFrame {
   code: ErrorCode;
   message: string;
   id?: string;
+  /** (v2) The seq of a refused `edit`, `delete` or `react`. */
+  seq?: number;
   retryAfterMs?: number;
 }
 /** Frames the server sends. */
@@ -187,13 +329,21 @@ export type ServerFrame =
   | LeftFrame
   | MessageFrame
   | TypingNoticeFrame
-  | ErrorFrame;
+  | ErrorFrame
+  | UpdateFrame
+  | UserFrame
+  | SettingsFrame
+  | BansFrame
+  | BatchFrame;
 
 // HTTP bodies
 export interface RoomInfo {
   room: string;
   online: number;
   seq: number;
+  /** (v2) */
+  rev: number;
+  settings: Settings;
 }
 export interface MessagePage {
   messages: Message[];
@@ -219,6 +369,8 @@ export interface FrameError {
   message: string;
   /** The `id` of a refused `send`, when it was well-formed. */
   id?: string;
+  /** (v2) The `seq` of a refused change, when it was well-formed. */
+  seq?: number;
 }
 
 // ---------------------------------------------------------------------------
@@ -331,6 +483,18 @@ export function checkText(text: string, maxText: number): Result<string, string>
   return ok(text);
 }
 
+/**
+ * (v2) Exactly one emoji: one grapheme of Unicode's RGI emoji set. Built
+ * with `new RegExp` because the `v` flag (sets of strings) is newer than
+ * the language level the project compiles to; every runtime that roomchat
+ * runs on (workerd, Node 20, current browsers) has it.
+ */
+// biome-ignore lint/complexity/useRegexLiterals: a literal with the `v` flag does not compile at ES2022.
+const EMOJI_RE = new RegExp("^\\p{RGI_Emoji}$", "v");
+export function isReactionEmoji(emoji: string): boolean {
+  return emoji.length <= 64 && EMOJI_RE.test(emoji);
+}
+
 export function isMessageId(id: unknown): id is string {
   return typeof id === "string" && ID_RE.test(id);
 }
@@ -353,6 +517,17 @@ const badMessage = (message: string, id?: string): Result<never, FrameError> =>
       : { code: ErrorCode.BadMessage, message, id },
   );
 
+/** A seq as a field: a whole number of at least 1. */
+const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 1;
+
+/** A refused change names its seq when the seq itself was well-formed. */
+const badChange = (message: string, seq: unknown): Result<never, FrameError> =>
+  fail(
+    isSeq(seq)
+      ? { code: ErrorCode.BadMessage, message, seq }
+      : { code: ErrorCode.BadMessage, message },
+  );
+
 /**
  * Parses one text frame from a client. Checks the frame and the types of its
  * fields; what the fields say (a name's rules, a text's length) is the
@@ -371,23 +546,50 @@ export function parseClientFrame(raw: string): Result<ClientFrame, FrameError> {
   if (typeof type !== "string") return badMessage("A frame needs a string `type`.");
   switch (type) {
     case "join": {
-      const { name, since, token } = data;
+      const { name, since, token, v, ownerKey } = data;
       if (typeof name !== "string") return badMessage("`join` needs a string `name`.");
       if (since !== undefined && !(Number.isSafeInteger(since) && (since as number) >= 0))
         return badMessage("`since` is a whole number of at least 0.");
       if (token !== undefined && typeof token !== "string")
         return badMessage("`token` is a string.");
+      if (v !== undefined && !isSeq(v)) return badMessage("`v` is a whole number of at least 1.");
+      if (ownerKey !== undefined && typeof ownerKey !== "string")
+        return badMessage("`ownerKey` is a string.");
       const frame: JoinFrame = { type, name };
       if (since !== undefined) frame.since = since as number;
       if (token !== undefined) frame.token = token;
+      if (v !== undefined) frame.v = v;
+      if (ownerKey !== undefined) frame.ownerKey = ownerKey;
       return ok(frame);
     }
     case "send": {
-      const { id, text } = data;
+      const { id, text, replyTo } = data;
       if (!isMessageId(id))
         return badMessage("`send` needs an `id` of 16 to 64 of A-Z a-z 0-9 _ -.");
       if (typeof text !== "string") return badMessage("`send` needs a string `text`.", id);
-      return ok({ type, id, text });
+      if (replyTo !== undefined && !isSeq(replyTo))
+        return badMessage("`replyTo` is a seq: a whole number of at least 1.", id);
+      const frame: SendFrame = { type, id, text };
+      if (replyTo !== undefined) frame.replyTo = replyTo;
+      return ok(frame);
+    }
+    case "edit": {
+      const { seq, text } = data;
+      if (!isSeq(seq)) return badMessage("`edit` needs a `seq`: a whole number of at least 1.");
+      if (typeof text !== "string") return badChange("`edit` needs a string `text`.", seq);
+      return ok({ type, seq, text });
+    }
+    case "delete": {
+      const { seq } = data;
+      if (!isSeq(seq)) return badMessage("`delete` needs a `seq`: a whole number of at least 1.");
+      return ok({ type, seq });
+    }
+    case "react": {
+      const { seq, emoji, on } = data;
+      if (!isSeq(seq)) return badMessage("`react` needs a `seq`: a whole number of at least 1.");
+      if (typeof emoji !== "string") return badChange("`react` needs a string `emoji`.", seq);
+      if (typeof on !== "boolean") return badChange("`react` needs a boolean `on`.", seq);
+      return ok({ type, seq, emoji, on });
     }
     case "typing":
     case "leave":
@@ -418,6 +620,11 @@ export function parseServerFrame(raw: string): Result<ServerFrame, string> {
     case "message":
     case "typing":
     case "error":
+    case "update":
+    case "user":
+    case "settings":
+    case "bans":
+    case "batch":
       return ok(data as unknown as ServerFrame);
     default:
       return fail("unknown type");

@@ -40,6 +40,8 @@ const MINIMUM: Limits = {
   JOIN_PER_SEC: 0.001,
   DUP_BURST: 1,
   DUP_PER_SEC: 0.001,
+  EDIT_WINDOW_MS: 0,
+  MAX_CIPHERTEXT: 32,
 };
 
 const FRACTIONAL = new Set<keyof Limits>([

@@ -189,6 +189,18 @@ app.get("/api/rooms/:room/messages", roomParam, async (c) => {
   return c.json(page, 200, API_HEADERS);
 });
 
+// (v2) One retained message as it is now: what a reply's quote shows when
+// the original is not on screen.
+app.get("/api/rooms/:room/messages/:seq", roomParam, async (c) => {
+  const seq = wholeNumber(c.req.param("seq"), 1, Number.MAX_SAFE_INTEGER);
+  if (seq === null || seq === undefined)
+    return apiError(c, 400, HttpErrorCode.BadRequest, "`:seq` is a whole number of at least 1.");
+  const message = await stubOf(c).message(seq);
+  if (message === null)
+    return apiError(c, 404, HttpErrorCode.NotFound, "That message is not retained.");
+  return c.json(message, 200, API_HEADERS);
+});
+
 /** The Origin rule: absent, the request's own origin, or one of ALLOWED_ORIGINS. */
 export function originAllowed(
   origin: string | undefined,
@@ -252,6 +264,7 @@ const ROUTES: [string, string][] = [
   ["/api/rooms", "POST"],
   ["/api/rooms/:room", "GET"],
   ["/api/rooms/:room/messages", "GET"],
+  ["/api/rooms/:room/messages/:seq", "GET"],
   ["/api/rooms/:room/ws", "GET"],
 ];
 for (const [path, allow] of ROUTES) {

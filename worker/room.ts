@@ -19,27 +19,38 @@
 // one synchronous run with no `await`, so that two sends can never
 // interleave and nothing is sent before it is stored. (The runtime's output
 // gate also holds the broadcast until the write is durable.) That run is
-// `send` below, whole, and every part it calls is synchronous.
+// `send` below, whole, and every part it calls is synchronous. A change to
+// a message (protocol v2: an edit, a deletion, a reaction) keeps the same
+// promise: `change` below, in one synchronous run, stored before its
+// `update` goes out.
 import { DurableObject } from "cloudflare:workers";
 import {
+  type ChangeFrame,
   CloseCode,
   checkText,
+  DEFAULT_SETTINGS,
   ErrorCode,
   type FrameError,
   HttpErrorCode,
   isQuitCommand,
+  isReactionEmoji,
   type JoinFrame,
   type LeftReason,
+  type Limits,
+  type Message,
   type MessagePage,
   normalizeUserName,
   PING,
   PONG,
+  PROTOCOL_VERSION,
   parseClientFrame,
   type RoomInfo,
   type SendFrame,
+  type Settings,
   TYPING_INTERVAL_MS,
   utf8Length,
   WELCOME_CATCH_UP,
+  WELCOME_LIMIT_NAMES,
   WELCOME_RECENT,
 } from "../protocol";
 import { type Config, configOf, type Env } from "./config";
@@ -49,6 +60,7 @@ import { hmacHex, hmacKey } from "./hmac";
 import { AddressLeases } from "./leases";
 import { errorFields, type LogFields, log } from "./log";
 import { type Bucket, fullBucket, take } from "./ratelimit";
+import { toggleReaction } from "./reactions";
 import { migrate, roomExists } from "./schema";
 import { type SessionRow, Sessions, toUser } from "./sessions";
 import { randomId } from "./util";
@@ -57,6 +69,9 @@ import { randomId } from "./util";
 export const ADDR_HEADER = "X-Roomchat-Addr";
 /** Coarse place from the worker, URI-encoded. */
 export const PLACE_HEADER = "X-Roomchat-Place";
+
+/** What a refused frame was about: a send's id, or a change's seq. */
+type About = { id: string } | { seq: number };
 
 /** How the server parts a session from a connection (see `detach`). */
 interface Detach {
@@ -127,13 +142,26 @@ export class Room extends DurableObject<Env> {
   // RPC from the worker
 
   info(): RoomInfo {
-    if (!this.exists) return { room: this.room, online: 0, seq: 0 };
-    return { room: this.room, online: this.sessions.online(), seq: this.history.seq };
+    if (!this.exists)
+      return { room: this.room, online: 0, seq: 0, rev: 0, settings: this.settings() };
+    return {
+      room: this.room,
+      online: this.sessions.online(),
+      seq: this.history.seq,
+      rev: this.history.rev,
+      settings: this.settings(),
+    };
   }
 
   page(before: number | undefined, limit: number): MessagePage {
     if (!this.exists) return { messages: [], more: false };
     return this.history.page(before, limit);
+  }
+
+  /** One retained message as it is now, or null (`GET …/messages/:seq`). */
+  message(seq: number): Message | null {
+    if (!this.exists) return null;
+    return this.history.get(seq) ?? null;
   }
 
   // -------------------------------------------------------------------------
@@ -328,12 +356,21 @@ export class Room extends DurableObject<Env> {
         });
         return;
       }
+      if (frame.v !== undefined && frame.v > PROTOCOL_VERSION) {
+        this.refuse(ws, conn, {
+          code: ErrorCode.VersionUnsupported,
+          message: `This server speaks protocol version ${PROTOCOL_VERSION} at most.`,
+        });
+        return;
+      }
       this.join(ws, conn, frame);
       return;
     }
     if (conn.userId === undefined) {
       const error: FrameError = { code: ErrorCode.NotJoined, message: "Send `join` first." };
       if (frame.type === "send") error.id = frame.id;
+      if (frame.type === "edit" || frame.type === "delete" || frame.type === "react")
+        error.seq = frame.seq;
       this.refuse(ws, conn, error);
       return;
     }
@@ -346,6 +383,11 @@ export class Room extends DurableObject<Env> {
         return;
       case "leave":
         this.leave(ws, conn);
+        return;
+      case "edit":
+      case "delete":
+      case "react":
+        this.change(ws, conn, frame);
         return;
     }
   }
@@ -400,7 +442,23 @@ export class Room extends DurableObject<Env> {
       messages,
       seq: this.history.seq,
       gap,
+      v: PROTOCOL_VERSION,
+      rev: this.history.rev,
+      settings: this.settings(),
+      limits: this.limits(),
     });
+  }
+
+  /** The room's settings (owners, moderation and encrypted rooms come with later issues). */
+  private settings(): Settings {
+    return { ...DEFAULT_SETTINGS };
+  }
+
+  /** The limits this deployment runs with, as a welcome tells them. */
+  private limits(): Limits {
+    const limits = {} as Limits;
+    for (const name of WELCOME_LIMIT_NAMES) limits[name] = this.config[name];
+    return limits;
   }
 
   /**
@@ -446,9 +504,18 @@ export class Room extends DurableObject<Env> {
       // Bounded per session, so that repeating one id cannot make the
       // room send far more than it receives.
       const { DUP_BURST: burst, DUP_PER_SEC: perSec } = this.config;
-      const dups = this.takeOrRefuse(ws, conn, frame.id, conn.dups, burst, perSec, Date.now(), {
-        message: "Too many repeated messages; wait a moment.",
-      });
+      const dups = this.takeOrRefuse(
+        ws,
+        conn,
+        { id: frame.id },
+        conn.dups,
+        burst,
+        perSec,
+        Date.now(),
+        {
+          message: "Too many repeated messages; wait a moment.",
+        },
+      );
       if (!dups) return;
       conn.dups = dups;
       this.connections.save(ws, conn);
@@ -470,30 +537,127 @@ export class Room extends DurableObject<Env> {
       this.refuse(ws, conn, { code: ErrorCode.TextInvalid, message: text.error, id: frame.id });
       return;
     }
+    if (frame.replyTo !== undefined) {
+      const original = this.history.get(frame.replyTo);
+      if (!original || original.deleted) {
+        this.refuse(ws, conn, {
+          code: ErrorCode.MessageUnknown,
+          message: "The message this one answers is not retained, or it was deleted.",
+          id: frame.id,
+        });
+        return;
+      }
+    }
 
     const now = Date.now();
+    if (!this.takeRateToken(ws, conn, { id: frame.id }, now)) return;
+
+    const user = { id: conn.userId as string, name: conn.name as string };
+    const message = this.history.append(frame.id, user, frame.text, now, frame.replyTo);
+    this.connections.broadcast({ type: "message", ...message });
+    this.leases.spend(conn.limiter);
+  }
+
+  /**
+   * An edit, a deletion or a reaction, start to end in one synchronous run
+   * like a send. Checked in the protocol's order: the message
+   * (`message_unknown`), the right (`forbidden`, `too_late`), the content
+   * (`text_invalid`, `reaction_invalid`, `reaction_limit`), then the rate.
+   * A change that changes nothing (the same text, a reaction already held
+   * or absent, a deletion of a deleted message) is answered to this
+   * connection alone with the message as it is, and costs neither a token
+   * nor a rev: a client that lost the answer to a change sends it again,
+   * and this is its acknowledgement. Otherwise the change is stored with
+   * the next rev, then sent to everyone as `update`.
+   */
+  private change(ws: WebSocket, conn: Connection, frame: ChangeFrame): void {
+    const seq = frame.seq;
+    const refuse = (code: FrameError["code"], message: string) =>
+      this.refuse(ws, conn, { code, message, seq });
+    const userId = conn.userId as string;
+    const message = this.history.get(seq);
+    // A deleted message is unknown to edits and reactions; deleting it
+    // again is a change that changes nothing.
+    if (!message || (message.deleted && frame.type !== "delete")) {
+      refuse(ErrorCode.MessageUnknown, "That message is not retained, or it was deleted.");
+      return;
+    }
+    // The session that posted a message is its author: a resumed session
+    // (same id) is, a new session under the same name is not.
+    if (frame.type !== "react" && message.user.id !== userId) {
+      refuse(ErrorCode.Forbidden, "Only its author may change a message.");
+      return;
+    }
+    const now = Date.now();
+    if (frame.type === "edit" && now - message.ts > this.config.EDIT_WINDOW_MS) {
+      refuse(ErrorCode.TooLate, "The time to edit that message is over.");
+      return;
+    }
+
+    let apply: (() => Message) | null = null;
+    switch (frame.type) {
+      case "edit": {
+        const text = checkText(frame.text, this.config.MAX_TEXT);
+        if (!text.ok) {
+          refuse(ErrorCode.TextInvalid, text.error);
+          return;
+        }
+        if (frame.text !== message.text) apply = () => this.history.edit(message, frame.text, now);
+        break;
+      }
+      case "delete":
+        if (!message.deleted) apply = () => this.history.remove(message, "author");
+        break;
+      case "react": {
+        if (!isReactionEmoji(frame.emoji)) {
+          refuse(ErrorCode.ReactionInvalid, "A reaction is exactly one emoji.");
+          return;
+        }
+        const toggled = toggleReaction(message.reactions ?? [], frame.emoji, userId, frame.on);
+        if (toggled.kind === "limit") {
+          refuse(toggled.code, toggled.message);
+          return;
+        }
+        if (toggled.kind === "changed") {
+          const reactions = toggled.reactions;
+          apply = () => this.history.react(message, reactions);
+        }
+        break;
+      }
+    }
+    if (!apply) {
+      this.connections.sendTo(ws, { type: "update", message });
+      return;
+    }
+    if (!this.takeRateToken(ws, conn, { seq }, now)) return;
+    const updated = apply();
+    this.connections.broadcast({ type: "update", message: updated });
+    this.leases.spend(conn.limiter);
+  }
+
+  /**
+   * A send or a change takes a token from its address's share and from its
+   * session's bucket, or is refused with `rate_limited` and the wait.
+   */
+  private takeRateToken(ws: WebSocket, conn: Connection, about: About, now: number): boolean {
     const addressWait = this.leases.refusal(conn.limiter, now);
     if (addressWait !== null) {
       this.refuse(ws, conn, {
         code: ErrorCode.RateLimited,
         message: "Too many messages from your address; wait a moment.",
-        id: frame.id,
+        ...about,
         retryAfterMs: addressWait,
       });
-      return;
+      return false;
     }
     const { RATE_BURST: burst, RATE_PER_SEC: perSec } = this.config;
-    const rate = this.takeOrRefuse(ws, conn, frame.id, conn.rate, burst, perSec, now, {
+    const rate = this.takeOrRefuse(ws, conn, about, conn.rate, burst, perSec, now, {
       message: "Too many messages; wait a moment.",
     });
-    if (!rate) return;
+    if (!rate) return false;
     conn.rate = rate;
     this.connections.save(ws, conn);
-
-    const user = { id: conn.userId as string, name: conn.name as string };
-    const message = this.history.append(frame.id, user, frame.text, now);
-    this.connections.broadcast({ type: "message", ...message });
-    this.leases.spend(conn.limiter);
+    return true;
   }
 
   /**
@@ -504,7 +668,7 @@ export class Room extends DurableObject<Env> {
   private takeOrRefuse(
     ws: WebSocket,
     conn: Connection,
-    id: string,
+    about: About,
     bucket: Bucket | undefined,
     burst: number,
     perSec: number,
@@ -516,7 +680,7 @@ export class Room extends DurableObject<Env> {
     this.refuse(ws, conn, {
       code: ErrorCode.RateLimited,
       message,
-      id,
+      ...about,
       retryAfterMs: took.retryAfterMs,
     });
     return null;

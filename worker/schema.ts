@@ -80,6 +80,21 @@ const MIGRATIONS: readonly Migration[] = [
       );
     }
   },
+  // 4 (protocol v2, conversations): a message keeps the rev of its latest
+  // change (equal to its seq until something changes, so rooms of older
+  // deploys carry on where they were), the message it answers, when it was
+  // last edited, whether it was deleted and by whom, and its reactions as
+  // compact JSON (read and written whole with the row; they go with it when
+  // it is pruned). Catch-up reads by rev.
+  `
+  ALTER TABLE messages ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+  UPDATE messages SET rev = seq;
+  ALTER TABLE messages ADD COLUMN reply_to INTEGER;
+  ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+  ALTER TABLE messages ADD COLUMN deleted TEXT;
+  ALTER TABLE messages ADD COLUMN reactions TEXT;
+  CREATE INDEX messages_rev ON messages (rev);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -65,7 +65,7 @@ describe("GET /api/rooms/:room/messages", () => {
     const res = await page(room);
     const [m] = res.body.messages;
     expect(m).toBeDefined();
-    expect(Object.keys(m as Message).sort()).toEqual(["id", "seq", "text", "ts", "user"]);
+    expect(Object.keys(m as Message).sort()).toEqual(["id", "rev", "seq", "text", "ts", "user"]);
     expect(Object.keys((m as Message).user).sort()).toEqual(["id", "name"]);
     expect(m).toMatchObject({ seq: 1, text: "m1", user: { name: "poster0" } });
     expect(typeof m?.ts).toBe("number");

@@ -4,7 +4,7 @@
 // WebSocket upgrade makes the tables, and the reads answer from them then.
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { MessagePage, RoomInfo } from "../../../protocol";
+import { DEFAULT_SETTINGS, type MessagePage, type RoomInfo } from "../../../protocol";
 import type { Env } from "../../../worker/config";
 import { freshRoom, getJson, join, post } from "../helpers";
 
@@ -29,7 +29,7 @@ describe("reads of an unused room", () => {
     const room = freshRoom();
     const info = await getJson<RoomInfo>(`/api/rooms/${room}`);
     expect(info.status).toBe(200);
-    expect(info.body).toEqual({ room, online: 0, seq: 0 });
+    expect(info.body).toEqual({ room, online: 0, seq: 0, rev: 0, settings: DEFAULT_SETTINGS });
     const page = await getJson<MessagePage>(`/api/rooms/${room}/messages`);
     expect(page.status).toBe(200);
     expect(page.body).toEqual({ messages: [], more: false });
@@ -48,9 +48,11 @@ describe("reads of an unused room", () => {
       room,
       online: 1,
       seq: 1,
+      rev: 1,
+      settings: DEFAULT_SETTINGS,
     });
     expect((await getJson<MessagePage>(`/api/rooms/${room}/messages`)).body).toEqual({
-      messages: [{ seq: m.seq, id: m.id, user: m.user, text: "hello", ts: m.ts }],
+      messages: [{ seq: m.seq, id: m.id, user: m.user, text: "hello", ts: m.ts, rev: 1 }],
       more: false,
     });
   });

@@ -1,8 +1,8 @@
-// GET /api/rooms/:room answers {room, online, seq}: the normalised name, the
+// GET /api/rooms/:room answers {room, online, seq, rev, settings}: the normalised name, the
 // number of sessions with a live connection (which drops once a connection
 // closes), and the latest seq (0 in a new room, then one per message).
 import { describe, expect, it } from "vitest";
-import type { RoomInfo } from "../../../protocol";
+import { DEFAULT_SETTINGS, type RoomInfo } from "../../../protocol";
 import { freshRoom, getJson, join, post } from "../helpers";
 
 const info = async (room: string) => {
@@ -27,7 +27,7 @@ describe("GET /api/rooms/:room", () => {
     const res = await getJson<RoomInfo>(`/api/rooms/${room}`);
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
-    expect(res.body).toEqual({ room, online: 0, seq: 0 });
+    expect(res.body).toEqual({ room, online: 0, seq: 0, rev: 0, settings: DEFAULT_SETTINGS });
   });
 
   it("counts joined sessions with a live connection, and drops one that closed", async () => {
@@ -50,7 +50,13 @@ describe("GET /api/rooms/:room", () => {
     await post(client, "two");
     const third = await post(client, "three");
     expect(third.seq).toBe(3);
-    expect(await info(room)).toEqual({ room, online: 1, seq: 3 });
+    expect(await info(room)).toEqual({
+      room,
+      online: 1,
+      seq: 3,
+      rev: 3,
+      settings: DEFAULT_SETTINGS,
+    });
     client.close();
   });
 

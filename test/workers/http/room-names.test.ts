@@ -2,7 +2,12 @@
 // `lobby` (and precomposed "é" and "e" + U+0301) are one room, Unicode letters
 // are welcome, and a name that breaks the rule is 400 room_invalid on every route.
 import { describe, expect, it } from "vitest";
-import type { HttpError, MessagePage, RoomInfo } from "../../../protocol";
+import {
+  DEFAULT_SETTINGS,
+  type HttpError,
+  type MessagePage,
+  type RoomInfo,
+} from "../../../protocol";
 import { freshRoom, getJson, join, post, upgrade } from "../helpers";
 
 const enc = encodeURIComponent;
@@ -47,7 +52,13 @@ describe("one room under several spellings", () => {
     const page = await getJson<MessagePage>(`/api/rooms/${enc(composed)}/messages`);
     expect(page.body.messages.map((m) => m.text)).toEqual(["accent"]);
     const info = await infoOf(decomposed);
-    expect(info.body).toEqual({ room: composed, online: 1, seq: 1 });
+    expect(info.body).toEqual({
+      room: composed,
+      online: 1,
+      seq: 1,
+      rev: 1,
+      settings: DEFAULT_SETTINGS,
+    });
     client.close();
   });
 });

@@ -2,7 +2,7 @@
 // hex characters (128 random bits) and its page URL; every call gives a new
 // one, and the room it names is an ordinary, working room.
 import { describe, expect, it } from "vitest";
-import type { NewRoom, RoomInfo } from "../../../protocol";
+import { DEFAULT_SETTINGS, type NewRoom, type RoomInfo } from "../../../protocol";
 import { getJson, join, post } from "../helpers";
 
 const create = () => getJson<NewRoom>("/api/rooms", { method: "POST" });
@@ -27,13 +27,13 @@ describe("POST /api/rooms", () => {
     const { room } = (await create()).body;
     const info = await getJson<RoomInfo>(`/api/rooms/${room}`);
     expect(info.status).toBe(200);
-    expect(info.body).toEqual({ room, online: 0, seq: 0 });
+    expect(info.body).toEqual({ room, online: 0, seq: 0, rev: 0, settings: DEFAULT_SETTINGS });
 
     const { client, welcome } = await join(room, "alice", { ip: "203.0.113.40" });
     expect(welcome.room).toBe(room);
     await post(client, "in a private room");
     const after = await getJson<RoomInfo>(`/api/rooms/${room}`);
-    expect(after.body).toEqual({ room, online: 1, seq: 1 });
+    expect(after.body).toEqual({ room, online: 1, seq: 1, rev: 1, settings: DEFAULT_SETTINGS });
     client.close();
   });
 });

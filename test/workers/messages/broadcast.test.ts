@@ -14,7 +14,7 @@ describe("broadcast", () => {
     a.client.send({ type: "send", id, text: "hello all" });
     for (const { client } of [a, b, c]) {
       const m = await client.next("message");
-      expect(Object.keys(m).sort()).toEqual(["id", "seq", "text", "ts", "type", "user"]);
+      expect(Object.keys(m).sort()).toEqual(["id", "rev", "seq", "text", "ts", "type", "user"]);
       expect(m).toMatchObject({
         type: "message",
         seq: 1,

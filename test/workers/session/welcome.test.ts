@@ -85,7 +85,7 @@ describe("welcome", () => {
     const posted: Message[] = [];
     for (let n = 0; n < 55; n++) {
       const m = await post(clients[Math.floor(n / 10)] as Client, `message ${n + 1}`);
-      posted.push({ seq: m.seq, id: m.id, user: m.user, text: m.text, ts: m.ts });
+      posted.push({ seq: m.seq, id: m.id, user: m.user, text: m.text, ts: m.ts, rev: m.rev });
     }
     expect(posted.map((m) => m.seq)).toEqual(Array.from({ length: 55 }, (_, i) => i + 1));
 
