@@ -2,8 +2,16 @@
 // WebSocket clients whose every wait has a timeout, so that a missing frame
 // fails the test with a message instead of hanging it.
 import { env, SELF } from "cloudflare:test";
-import type { ClientFrame, Message, ServerFrame } from "../../protocol";
+import { vi } from "vitest";
+import {
+  type ClientFrame,
+  DEFAULT_LIMITS,
+  type Message,
+  type RoomInfo,
+  type ServerFrame,
+} from "../../protocol";
 import { newMessageId } from "../../protocol/ids";
+import type { Env } from "../../worker/config";
 
 let counter = 0;
 /** A room name no other test uses. */
@@ -274,4 +282,110 @@ export async function connectWhenAllowed(
       await new Promise((r) => setTimeout(r, 20));
     }
   }
+}
+
+// ---------------------------------------------------------------------------
+// Protocol v2, conversations (test/workers/conversation/)
+
+/**
+ * Unfolds each `batch` frame into the frames it holds, in their order, as
+ * the protocol asks of a client (a connection that joined with `v` ≥ 2 may
+ * get them), so that `next` finds the frames inside.
+ */
+export function unbatch(client: Client): Client {
+  client.ws.addEventListener("message", () => {
+    const last = client.frames.at(-1);
+    if (typeof last === "object" && last.type === "batch") {
+      client.frames.splice(client.frames.length - 1, 1, ...last.frames);
+    }
+  });
+  return client;
+}
+
+/** Connects and joins with `v: 2` (or the given `v`); returns the client and its welcome. */
+export async function joinV2(
+  room: string,
+  name: string,
+  options: ConnectOptions & { since?: number; token?: string; v?: number } = {},
+) {
+  const client = unbatch(await connect(room, options));
+  const frame: Record<string, unknown> = { type: "join", name, v: options.v ?? 2 };
+  if (options.since !== undefined) frame.since = options.since;
+  if (options.token !== undefined) frame.token = options.token;
+  client.send(frame);
+  const welcome = await client.next("welcome");
+  return { client, welcome };
+}
+
+/** Posts a message (optionally a reply), waits for its echo and returns it as a Message. */
+export async function postReply(
+  client: Client,
+  text: string,
+  replyTo?: number,
+  id = newId(),
+): Promise<Message> {
+  const frame: Record<string, unknown> = { type: "send", id, text };
+  if (replyTo !== undefined) frame.replyTo = replyTo;
+  client.send(frame);
+  for (;;) {
+    const { type: _type, ...m } = await client.next("message");
+    if (m.id === id) return m;
+  }
+}
+
+export type Change =
+  | { type: "edit"; seq: number; text: string }
+  | { type: "delete"; seq: number }
+  | { type: "react"; seq: number; emoji: string; on: boolean };
+
+/**
+ * Sends an `edit`, `delete` or `react` and waits for its acknowledgement:
+ * the `update` of that seq showing the state asked for (the edited text,
+ * the deletion, this session's reaction held or not), so that an update of
+ * someone else's change to the same message is not taken for it.
+ */
+export async function applyChange(client: Client, frame: Change): Promise<Message> {
+  const me = client.frames.find(
+    (f): f is Extract<ServerFrame, { type: "welcome" }> =>
+      typeof f === "object" && f.type === "welcome",
+  )?.you.id;
+  const shows = (m: Message) => {
+    if (m.seq !== frame.seq) return false;
+    if (frame.type === "edit") return m.text === frame.text;
+    if (frame.type === "delete") return m.deleted !== undefined;
+    const users = m.reactions?.find((r) => r.emoji === frame.emoji)?.users ?? [];
+    return users.includes(me as string) === frame.on;
+  };
+  client.send(frame);
+  for (;;) {
+    const u = await client.next("update");
+    if (shows(u.message)) return u.message;
+  }
+}
+
+/** The room's Durable Object. */
+export const roomStub = (room: string) => (env as unknown as Env).ROOM.getByName(room);
+
+/** GET /api/rooms/:room. */
+export async function roomInfo(room: string) {
+  return (await getJson<RoomInfo>(`/api/rooms/${encodeURIComponent(room)}`)).body;
+}
+
+/** The v2 limits the workers tests run with (wrangler.toml's, unless vitest.config.ts sets them). */
+export const V2_LIMITS = (() => {
+  const e = env as unknown as Record<string, string | undefined>;
+  return {
+    EDIT_WINDOW_MS: Number(e.EDIT_WINDOW_MS ?? DEFAULT_LIMITS.EDIT_WINDOW_MS),
+    MAX_CIPHERTEXT: Number(e.MAX_CIPHERTEXT ?? DEFAULT_LIMITS.MAX_CIPHERTEXT),
+  };
+})();
+
+/**
+ * Moves the clock (Date.now, in the test and in the worker alike: they share
+ * an isolate) `ms` ahead of the real one, or pins it at `at`, so that a test
+ * of a time limit does not wait for it. Undone by `vi.restoreAllMocks()`.
+ */
+export function shiftClock(how: { by: number } | { at: number }): void {
+  const real = Date.now.bind(Date);
+  vi.spyOn(Date, "now").mockImplementation(() => ("at" in how ? how.at : real() + how.by));
 }
