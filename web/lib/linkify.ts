@@ -61,17 +61,42 @@ export function safeHref(candidate: string): string | null {
   }
 }
 
-export function linkify(text: string): Part[] {
-  const parts: Part[] = [];
-  let last = 0;
+/** A link found in a text: its place [start, end) in the text, and its safe href. */
+export interface LinkRange {
+  start: number;
+  end: number;
+  href: string;
+}
+
+/**
+ * The links of `text`, in order, as places in it: the one pass that `linkify`
+ * and the message formatter (format.ts) share, so that both find the same
+ * links by the same rules.
+ */
+export function linkRanges(text: string): LinkRange[] {
+  const ranges: LinkRange[] = [];
   for (const match of text.matchAll(CANDIDATE)) {
     const start = match.index ?? 0;
     const candidate = trimCandidate(match[0]);
     const href = safeHref(candidate);
     if (!href || candidate.length <= "https://".length) continue;
+    ranges.push({ start, end: start + candidate.length, href });
+  }
+  return ranges;
+}
+
+/** A link's shown text: as written, with each bidi control as its percent escape. */
+export function linkText(raw: string): string {
+  return raw.replace(BIDI, encodeURIComponent);
+}
+
+export function linkify(text: string): Part[] {
+  const parts: Part[] = [];
+  let last = 0;
+  for (const { start, end, href } of linkRanges(text)) {
     if (start > last) parts.push({ kind: "text", text: text.slice(last, start) });
-    parts.push({ kind: "link", text: candidate.replace(BIDI, encodeURIComponent), href });
-    last = start + candidate.length;
+    parts.push({ kind: "link", text: linkText(text.slice(start, end)), href });
+    last = end;
   }
   if (last < text.length) parts.push({ kind: "text", text: text.slice(last) });
   return parts;
