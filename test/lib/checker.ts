@@ -24,6 +24,8 @@ export interface StoredMessage {
   seq: number;
   id: string;
   text: string;
+  /** (v2) The text is no longer the one sent: it was edited or deleted. */
+  changed?: boolean;
 }
 
 export interface ClientView {
@@ -90,7 +92,7 @@ export function checkHistory(h: History): Verdict {
         if (found.length === 0) errors.push(`confirmed id ${s.id} (seq ${seq}) was lost`);
         else if (found[0]?.seq !== seq)
           errors.push(`confirmed id ${s.id} at seq ${seq} is stored at seq ${found[0]?.seq}`);
-        else if (found[0]?.text !== s.text)
+        else if (found[0]?.text !== s.text && !found[0]?.changed)
           errors.push(`confirmed id ${s.id} is stored with another text`);
         break;
       }
@@ -162,4 +164,124 @@ export function checkHistory(h: History): Verdict {
   const counts = { confirmed: 0, refused: 0, unknown: 0, stored: h.stored.length };
   for (const s of h.sends) counts[s.outcome.kind] += 1;
   return { ok: errors.length === 0, errors, counts };
+}
+
+// -----------------------------------------------------------------------------
+// Changes (protocol v2): edits, deletions and reactions
+
+/** A change a client asked for, and what became of it. */
+export interface ChangeRecord {
+  /** The client's name in the test. */
+  sender: string;
+  /** The session that made it (the user id of its welcome). */
+  user: string;
+  seq: number;
+  kind: "edit" | "delete" | "react";
+  text?: string;
+  emoji?: string;
+  on?: boolean;
+  /** When it was asked for; a client's later change of the same thing wins. */
+  at: number;
+  /** Refused by the room (with its code), or not. */
+  refused?: string;
+}
+
+/** A message as a client folds it, or as the room's pages give it. */
+export interface FoldedMessage {
+  seq: number;
+  id: string;
+  text: string;
+  rev: number;
+  editedAt?: number;
+  deleted?: string;
+  replyTo?: number;
+  reactions?: { emoji: string; users: string[] }[];
+}
+
+export interface ChangesHistory {
+  changes: ChangeRecord[];
+  /** Every retained message as the room's pages give it now. */
+  stored: FoldedMessage[];
+  /** Each client's held messages, folded. */
+  views: { name: string; messages: FoldedMessage[] }[];
+}
+
+const canonical = (m: FoldedMessage): string =>
+  JSON.stringify({
+    seq: m.seq,
+    id: m.id,
+    text: m.text,
+    rev: m.rev,
+    editedAt: m.editedAt ?? null,
+    deleted: m.deleted ?? null,
+    replyTo: m.replyTo ?? null,
+    reactions: m.reactions ?? [],
+  });
+
+/**
+ * Every change that was not refused holds in the room, unless a later change
+ * of the same thing replaced it: the last edit of a message is its text (or
+ * it was deleted), a deleted message stays deleted, and the last reaction
+ * toggle of each session, message and emoji is whether that session holds
+ * it. And every client's folded view equals the room's pages for every
+ * message it holds: nothing missed, nothing stale.
+ */
+export function checkChanges(h: ChangesHistory): string[] {
+  const errors: string[] = [];
+  const bySeq = new Map(h.stored.map((m) => [m.seq, m]));
+  const last = new Map<string, ChangeRecord>();
+  const deleted = new Set<number>();
+  for (const c of [...h.changes].sort((a, b) => a.at - b.at)) {
+    if (c.refused) continue;
+    if (c.kind === "delete") deleted.add(c.seq);
+    const key =
+      c.kind === "react"
+        ? `r ${c.user} ${c.seq} ${c.emoji}`
+        : c.kind === "edit"
+          ? `e ${c.seq}`
+          : "";
+    if (key) last.set(key, c);
+  }
+  for (const seq of deleted) {
+    const m = bySeq.get(seq);
+    if (m && !m.deleted) errors.push(`seq ${seq} was deleted, the room shows it`);
+  }
+  for (const c of last.values()) {
+    const m = bySeq.get(c.seq);
+    if (!m) continue; // pruned since
+    if (m.deleted) {
+      if (m.text !== "" || m.reactions)
+        errors.push(`deleted seq ${c.seq} kept its text or reactions`);
+      continue;
+    }
+    if (c.kind === "edit" && m.text !== c.text)
+      errors.push(`seq ${c.seq}: the last edit by ${c.sender} is not its text`);
+    if (c.kind === "react") {
+      const holds = m.reactions?.find((r) => r.emoji === c.emoji)?.users.includes(c.user) ?? false;
+      if (holds !== c.on)
+        errors.push(
+          `seq ${c.seq}: ${c.sender} asked for ${c.emoji} ${c.on ? "on" : "off"}, the room has it ${holds ? "on" : "off"}`,
+        );
+    }
+  }
+  for (const m of h.stored) {
+    if (m.reactions) {
+      for (const r of m.reactions) {
+        if (new Set(r.users).size !== r.users.length)
+          errors.push(`seq ${m.seq}: a user holds ${r.emoji} twice`);
+      }
+    }
+  }
+  for (const view of h.views) {
+    for (const seen of view.messages) {
+      const stored = bySeq.get(seen.seq);
+      if (!stored) continue; // pruned since
+      if (canonical(seen) !== canonical(stored)) {
+        errors.push(
+          `${view.name} holds seq ${seen.seq} at rev ${seen.rev}, the room has rev ${stored.rev}${seen.rev === stored.rev ? " with other content" : ""}`,
+        );
+      }
+    }
+  }
+  return errors;
 }

@@ -4,7 +4,8 @@
 // can be told to drop the server's `message` frame with a given id on its way
 // to the client and then cut both connections, which is the one fault a
 // client cannot tell from a slow network: its message is stored, but the
-// acknowledgement never arrives.
+// acknowledgement never arrives. (v2) The same for a change: the `update`
+// of a message with a given seq is dropped, then both connections are cut.
 import type { AddressInfo } from "node:net";
 import WebSocket, { WebSocketServer } from "ws";
 
@@ -18,6 +19,8 @@ export interface WsProxy {
    * it happened.
    */
   dropEchoOf: (id: string) => Promise<void>;
+  /** The same for the next server→client `update` of the message with this seq. */
+  dropUpdateOf: (seq: number) => Promise<void>;
   /** Connections open through the proxy now. */
   open: () => number;
   close: () => Promise<void>;
@@ -32,6 +35,7 @@ export async function startProxy(target: string): Promise<WsProxy> {
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   const port = (server.address() as AddressInfo).port;
   const drops = new Map<string, () => void>();
+  const updateDrops = new Map<number, () => void>();
   const pairs = new Set<[WebSocket, WebSocket]>();
 
   server.on("connection", (client, req) => {
@@ -53,19 +57,27 @@ export async function startProxy(target: string): Promise<WsProxy> {
       for (const [data, isBinary] of early.splice(0)) upstream.send(data, { binary: isBinary });
     });
     upstream.on("message", (data, isBinary) => {
-      if (!isBinary && drops.size > 0) {
-        let frame: { type?: unknown; id?: unknown } | undefined;
+      if (!isBinary && (drops.size > 0 || updateDrops.size > 0)) {
+        let frame: { type?: unknown; id?: unknown; message?: { seq?: unknown } } | undefined;
         try {
           frame = JSON.parse(data.toString());
         } catch {
           frame = undefined;
         }
-        const done =
+        const echo =
           frame?.type === "message" && typeof frame.id === "string" && drops.get(frame.id);
-        if (done) {
+        if (echo) {
           drops.delete(frame?.id as string);
           cut();
-          done();
+          echo();
+          return;
+        }
+        const seq = frame?.type === "update" ? frame.message?.seq : undefined;
+        const update = typeof seq === "number" && updateDrops.get(seq);
+        if (update) {
+          updateDrops.delete(seq as number);
+          cut();
+          update();
           return;
         }
       }
@@ -87,6 +99,7 @@ export async function startProxy(target: string): Promise<WsProxy> {
     port,
     wsUrl: (room) => `ws://127.0.0.1:${port}/api/rooms/${encodeURIComponent(room)}/ws`,
     dropEchoOf: (id) => new Promise<void>((resolve) => drops.set(id, resolve)),
+    dropUpdateOf: (seq) => new Promise<void>((resolve) => updateDrops.set(seq, resolve)),
     open: () => pairs.size,
     close: async () => {
       for (const [a, b] of pairs) {

@@ -3,7 +3,16 @@
 // checker that passes everything would prove nothing, so each failure is fed
 // to it here on purpose.
 import { describe, expect, it } from "vitest";
-import { checkHistory, type History, type SendRecord, type StoredMessage } from "../lib/checker";
+import {
+  type ChangeRecord,
+  type ChangesHistory,
+  checkChanges,
+  checkHistory,
+  type FoldedMessage,
+  type History,
+  type SendRecord,
+  type StoredMessage,
+} from "../lib/checker";
 
 const msg = (seq: number, id = `id-${seq}`, text = `text ${seq}`): StoredMessage => ({
   seq,
@@ -134,5 +143,79 @@ describe("checkHistory", () => {
     expect(checkHistory(h).errors.join("\n")).toContain(
       "confirmed id id-1 at seq 2 is stored at seq 1",
     );
+  });
+});
+
+describe("checkChanges (v2)", () => {
+  const folded = (seq: number, more: Partial<FoldedMessage> = {}): FoldedMessage => ({
+    seq,
+    id: `id-${seq}`,
+    text: `text ${seq}`,
+    rev: seq,
+    ...more,
+  });
+  const change = (
+    more: Partial<ChangeRecord> & Pick<ChangeRecord, "kind" | "seq">,
+  ): ChangeRecord => ({
+    sender: "a",
+    user: "ua",
+    at: 1,
+    ...more,
+  });
+  function good(): ChangesHistory {
+    const stored = [
+      folded(1, { rev: 5, text: "second edit", editedAt: 10 }),
+      folded(2, { rev: 4, reactions: [{ emoji: "👍", users: ["ub"] }] }),
+      folded(3, { rev: 6, text: "", deleted: "author" }),
+    ];
+    return {
+      changes: [
+        change({ kind: "edit", seq: 1, text: "first edit", at: 1 }),
+        change({ kind: "edit", seq: 1, text: "second edit", at: 2 }),
+        change({ kind: "react", seq: 2, emoji: "👍", on: true, at: 3 }),
+        change({ kind: "react", seq: 2, emoji: "👍", on: false, at: 4 }),
+        change({ kind: "react", seq: 2, emoji: "👍", on: true, user: "ub", sender: "b", at: 5 }),
+        change({ kind: "react", seq: 3, emoji: "🎉", on: true, at: 6, refused: "message_unknown" }),
+        change({ kind: "delete", seq: 3, at: 5 }),
+      ],
+      stored,
+      views: [
+        { name: "a", messages: stored },
+        { name: "b", messages: stored.slice(1) },
+      ],
+    };
+  }
+
+  it("passes changes that hold, the last of each winning", () => {
+    expect(checkChanges(good())).toEqual([]);
+  });
+  it("catches a lost edit", () => {
+    const h = good();
+    h.stored[0] = folded(1, { rev: 5, text: "first edit", editedAt: 10 });
+    h.views = [];
+    expect(checkChanges(h)).toEqual(["seq 1: the last edit by a is not its text"]);
+  });
+  it("catches a lost reaction and a doubled one", () => {
+    const h = good();
+    h.stored[1] = folded(2, { rev: 4, reactions: [{ emoji: "👍", users: ["ub", "ub"] }] });
+    h.views = [];
+    expect(checkChanges(h)).toEqual(["seq 2: a user holds 👍 twice"]);
+    h.stored[1] = folded(2, { rev: 4 });
+    expect(checkChanges(h)).toEqual(["seq 2: b asked for 👍 on, the room has it off"]);
+  });
+  it("catches a deletion undone", () => {
+    const h = good();
+    h.stored[2] = folded(3, { rev: 6 });
+    h.views = [];
+    expect(checkChanges(h)).toContain("seq 3 was deleted, the room shows it");
+  });
+  it("catches a client holding a stale or different version", () => {
+    const h = good();
+    h.views = [{ name: "b", messages: [folded(2, { rev: 3 })] }];
+    expect(checkChanges(h)).toEqual(["b holds seq 2 at rev 3, the room has rev 4"]);
+    h.views = [{ name: "b", messages: [folded(2, { rev: 4 })] }];
+    expect(checkChanges(h)).toEqual([
+      "b holds seq 2 at rev 4, the room has rev 4 with other content",
+    ]);
   });
 });
