@@ -139,6 +139,14 @@ export const en = {
   notifyHint: "A notification when someone writes your name",
   shortcuts: "Keyboard shortcuts",
 
+  // Save conversation (issue 13)
+  saveConversation: "Save conversation",
+  saveConversationHint: "Every message this room still keeps, in a file.",
+  saveAsText: "Text (.txt)",
+  saveAsJson: "JSON (.json)",
+  savingConversation: "Loading the conversation…",
+  saveFailed: "Could not load the conversation. Try again.",
+
   // the log (issue 12)
   today: "Today",
   yesterday: "Yesterday",

@@ -127,6 +127,14 @@ export const zh: Catalogue = {
   notifyHint: "有人写到你的名字时通知你",
   shortcuts: "键盘快捷键",
 
+  // 保存对话（issue 13）
+  saveConversation: "保存对话",
+  saveConversationHint: "把这个房间仍保留的全部消息存成文件。",
+  saveAsText: "文本 (.txt)",
+  saveAsJson: "JSON (.json)",
+  savingConversation: "正在载入对话…",
+  saveFailed: "无法载入对话，请重试。",
+
   // the log (issue 12)
   today: "今天",
   yesterday: "昨天",

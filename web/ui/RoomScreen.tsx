@@ -24,6 +24,7 @@ import { MessageLog } from "./MessageLog";
 import { NameForm } from "./NameForm";
 import { OnlineList } from "./OnlineList";
 import { Qr } from "./Qr";
+import { SaveConversation } from "./SaveConversation";
 import "./room.css";
 
 function notifyMention(room: string, m: Message) {
@@ -348,6 +349,7 @@ export function RoomScreen({ room: roomName }: { room: string }) {
                 >
                   {t.qrCode}
                 </button>
+                <SaveConversation room={room} name={roomName} />
                 <button type="button" class="danger leave" onClick={() => room.leave()}>
                   {t.leave}
                 </button>
