@@ -152,6 +152,45 @@ export const en = {
   yesterday: "Yesterday",
   /** The locale whose long date names an earlier day in the log. */
   dayLocale: "en-GB",
+
+  // message actions (issue 13)
+  messageActions: "Message actions",
+  reply: "Reply",
+  edit: "Edit",
+  del: "Delete",
+  addReaction: "Add reaction",
+  reactions: "Reactions",
+  replyingTo: (name: string) => `Replying to ${name}`,
+  cancelReply: "Cancel reply",
+  replyCancelled: "Reply cancelled.",
+  inReplyTo: (name: string) => `In reply to ${name}:`,
+  goToOriginal: "Go to the original message",
+  originalGone: "original not retained",
+  originalDeleted: "original deleted",
+  editMessage: "Edit message",
+  editHint: "Enter saves, Shift+Enter adds a line, Escape cancels.",
+  save: "Save",
+  edited: "edited",
+  editedAt: (time: string) => `edited ${time}`,
+  messageEdited: "Message edited.",
+  editCancelled: "Edit cancelled.",
+  deleteTitle: "Delete this message?",
+  deleteHint: "Everyone will see “Message deleted” in its place. This cannot be undone.",
+  messageDeleted: "Message deleted",
+  deletedByOwner: "Message deleted by a room owner",
+  deletedNotice: "Message deleted.",
+  reactionAdded: (emoji: string) => `Reaction ${emoji} added.`,
+  reactionRemoved: (emoji: string) => `Reaction ${emoji} removed.`,
+  someoneWhoLeft: "someone who left",
+  saving: "Saving…",
+  tooLate: (minutes: number) =>
+    `Too late to edit: a message can be edited for ${minutes} minutes after it was sent.`,
+  changeErrors: {
+    unknown: "That message is no longer in the room.",
+    not_yours: "Only the person who wrote a message can change it.",
+    empty: "A message needs at least one visible character.",
+    invalid: "That change cannot be made.",
+  },
 };
 
 type Widen<T> = T extends (...args: infer A) => string
