@@ -1,6 +1,7 @@
 // A message's text, formatted (issue 13): the blocks and spans of
 // web/lib/format.ts rendered as elements (p, blockquote, pre>code, strong,
-// em, code, a, span.mention), never from an HTML string, so that no text can
+// em, code, a, span.mention and span.mention.self for you), never from an
+// HTML string, so that no text can
 // become markup. Links open in a new tab without the page's referrer or
 // opener. An @mention is shown as one when it names someone present (by
 // `nameKey`, as the protocol compares names), and stronger when it names you;
@@ -13,6 +14,22 @@ import "./format.css";
 
 /** Who can be mentioned: the name keys (`nameKey`) of the present users, or a test of a key. */
 export type Names = ReadonlySet<string> | ((key: string) => boolean);
+
+const keysOf = new WeakMap<readonly { name: string }[], ReadonlySet<string>>();
+
+/**
+ * The name keys of `users`, made once per list: the room's users signal
+ * holds a new array on every change, so every message of a render shares one
+ * set, and the next change makes the next.
+ */
+export function presentNames(users: readonly { name: string }[]): ReadonlySet<string> {
+  let keys = keysOf.get(users);
+  if (!keys) {
+    keys = new Set(users.map((u) => nameKey(u.name)));
+    keysOf.set(users, keys);
+  }
+  return keys;
+}
 
 interface Who {
   me: string;
@@ -67,7 +84,7 @@ function span(s: Span, i: number, who: Who): ComponentChildren {
   const found = resolve(s.name, who);
   if (!found) return `@${s.name}`;
   return [
-    <span key={i} class={found.me ? "mention me" : "mention"}>
+    <span key={i} class={found.me ? "mention self" : "mention"}>
       @{s.name.slice(0, found.length)}
     </span>,
     s.name.slice(found.length),

@@ -72,13 +72,15 @@ export function SaveConversation({ room, name }: { room: HasHistory; name: strin
           <button type="button" disabled={busy.value} onClick={() => save("json")}>
             {t.saveAsJson}
           </button>
+        </div>
+        <div class="save-foot">
+          <p class={failed.value ? "field-error" : undefined} role="status">
+            {failed.value ? t.saveFailed : busy.value ? t.savingConversation : ""}
+          </p>
           <button type="button" onClick={() => dialog.current?.close()}>
             {t.cancel}
           </button>
         </div>
-        <p class={failed.value ? "field-error" : "save-status"} role="status">
-          {failed.value ? t.saveFailed : busy.value ? t.savingConversation : ""}
-        </p>
       </dialog>
     </>
   );
