@@ -144,7 +144,7 @@ describe("the online list", () => {
 });
 
 describe("on a phone", () => {
-  it("keeps one header row, with Copy link, QR code and Leave in the Room menu", async () => {
+  it("keeps one header row, with Copy link, QR code, Save conversation and Leave in the Room menu", async () => {
     const room = freshRoom("menu");
     const { page } = await newPerson({ viewport: PHONE });
     await joinFromLanding(page, "Gil", room);
@@ -163,7 +163,7 @@ describe("on a phone", () => {
     await roomMenu(page).click();
     expect(await roomMenu(page).getAttribute("aria-expanded")).toBe("true");
     const names = await page.locator("#room-actions").getByRole("button").allInnerTexts();
-    expect(names).toEqual(["Copy link", "QR code", "Leave"]);
+    expect(names).toEqual(["Copy link", "QR code", "Save conversation", "Leave"]);
     const copy = await button(page, "Copy link").boundingBox();
     const leave = await button(page, "Leave").boundingBox();
     const qr = await button(page, "QR code").boundingBox();
