@@ -179,13 +179,15 @@ class Line {
   }
 }
 
-const SPACE = /\s/u;
-const WORD = /[\p{L}\p{M}\p{N}_]/u;
+// Each tests one code point (anchored: a lone surrogate next to a letter is
+// not a letter).
+const SPACE = /^\s$/u;
+const WORD = /^[\p{L}\p{M}\p{N}_]$/u;
 // Chinese, Japanese and Korean run without spaces: a letter of theirs next
 // to a marker or an @ does not make it part of a word (as client/room.ts's
 // `mentions` treats a name inside CJK text).
-const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
-const NAME_CHAR = /[\p{L}\p{M}\p{N}_.-]/u;
+const CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]$/u;
+const NAME_CHAR = /^[\p{L}\p{M}\p{N}_.-]$/u;
 const NAME_TRAIL = "._-";
 
 const isWord = (c: string) => c !== "" && WORD.test(c) && !CJK.test(c);
