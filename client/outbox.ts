@@ -1,10 +1,13 @@
 // The outbox of one room: every send until the room acknowledges it. A send
-// gets its id once and keeps it, is kept in storage (so a reload sends it
-// again), is written at once on a welcomed connection or else after the next
-// welcome, waits out a `rate_limited` for as long as `retryAfterMs` says, and
-// is marked failed when the room refuses its text. What counts as an
-// acknowledgement is decided by the log (log.ts); the outbox only drops the
-// sends it names.
+// gets its id once and keeps it, is kept in storage with its text and the
+// seq it answers (`replyTo`), so a reload sends it again, is written at once
+// on a welcomed connection or else after the next welcome, waits out a
+// `rate_limited` for as long as `retryAfterMs` says, and is marked failed
+// when the room refuses its text. Its text is checked against the limits of
+// the latest welcome (MAX_TEXT, MAX_FRAME), passed in as functions so that
+// nothing is hard-coded. What counts as an acknowledgement is decided by the
+// log (log.ts); the outbox only drops the sends it names. Changes to sent
+// messages (edit, delete, react) have their own list: changes.ts.
 import { batch, createModel, type ReadonlySignal, signal } from "@preact/signals-core";
 import { checkText, isMessageId, utf8Length } from "../protocol";
 import { newMessageId } from "../protocol/ids";
@@ -16,6 +19,8 @@ export type PendingStatus = "sending" | "waiting" | "failed";
 export interface Pending {
   id: string;
   text: string;
+  /** (v2) The seq of the message this one answers. */
+  replyTo?: number;
   at: number;
   status: PendingStatus;
   /** Why a failed send was refused (an ErrorCode, or "too_big"). */
@@ -28,8 +33,9 @@ export type SendResult =
 
 export interface OutboxOptions {
   room: string;
-  maxText: number;
-  maxFrame: number;
+  /** The longest text in code points, and the largest frame in bytes, as the latest welcome says. */
+  maxText(): number;
+  maxFrame(): number;
   /** Writes a frame on the connection; false when it could not. */
   write(frame: object): boolean;
   /** A welcomed connection is there to write on. */
@@ -40,8 +46,8 @@ export interface Outbox {
   pending: ReadonlySignal<Pending[]>;
   /** Sends wait until then after a `rate_limited`. */
   rateUntil: ReadonlySignal<number>;
-  /** Posts `text` (with the id given, or a new one). */
-  send(text: string, id?: string): SendResult;
+  /** Posts `text` (with the id given, or a new one), answering `replyTo` if given. */
+  send(text: string, id?: string, replyTo?: number): SendResult;
   /** A connection was welcomed: every send not acknowledged is written again, in order. */
   welcomed(): void;
   /** Writes every pending send that is due (after a welcome, or a rate limit's end). */
@@ -65,7 +71,11 @@ function loadPending(deps: Deps, room: string): Pending[] {
   if (!Array.isArray(saved)) return [];
   return saved
     .filter((p) => isMessageId(p?.id) && typeof p.text === "string")
-    .map((p) => ({ id: p.id, text: p.text, at: Number(p.at) || 0, status: "sending" }));
+    .map((p) => {
+      const kept: Pending = { id: p.id, text: p.text, at: Number(p.at) || 0, status: "sending" };
+      if (Number.isSafeInteger(p.replyTo) && p.replyTo >= 1) kept.replyTo = p.replyTo;
+      return kept;
+    });
 }
 
 export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox => {
@@ -84,7 +94,9 @@ export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox =>
     writeItem(
       deps.local,
       storageKeys.pending(o.room),
-      list.length ? JSON.stringify(list.map(({ id, text, at }) => ({ id, text, at }))) : null,
+      list.length
+        ? JSON.stringify(list.map(({ id, text, at, replyTo }) => ({ id, text, at, replyTo })))
+        : null,
     );
   };
 
@@ -93,11 +105,14 @@ export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox =>
     save();
   };
 
-  const write = (id: string, text: string) => {
-    const again = everWritten.has(id) && !writtenNow.has(id);
-    everWritten.add(id);
-    writtenNow.add(id);
-    if (o.write({ type: "send", id, text })) observe({ type: "written", id, again });
+  const frameOf = (id: string, text: string, replyTo?: number) =>
+    replyTo === undefined ? { type: "send", id, text } : { type: "send", id, text, replyTo };
+
+  const write = (p: Pick<Pending, "id" | "text" | "replyTo">) => {
+    const again = everWritten.has(p.id) && !writtenNow.has(p.id);
+    everWritten.add(p.id);
+    writtenNow.add(p.id);
+    if (o.write(frameOf(p.id, p.text, p.replyTo))) observe({ type: "written", id: p.id, again });
   };
 
   const forget = (id: string) => {
@@ -118,7 +133,7 @@ export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox =>
     });
     if (changed) pending.value = list;
     for (const p of list) {
-      if (p.status === "sending") write(p.id, p.text);
+      if (p.status === "sending") write(p);
     }
   };
 
@@ -126,10 +141,10 @@ export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox =>
     pending,
     rateUntil,
 
-    send(text: string, given?: string): SendResult {
+    send(text: string, given?: string, replyTo?: number): SendResult {
       const trimmed = text.trim();
       if (!trimmed) return { ok: false, reason: "empty" };
-      const checked = checkText(text, o.maxText);
+      const checked = checkText(text, o.maxText());
       if (!checked.ok) {
         return {
           ok: false,
@@ -137,15 +152,14 @@ export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox =>
         };
       }
       const id = given ?? newMessageId(deps.randomBytes);
-      const frame = { type: "send", id, text };
-      if (utf8Length(JSON.stringify(frame)) > o.maxFrame) return { ok: false, reason: "too_big" };
+      if (utf8Length(JSON.stringify(frameOf(id, text, replyTo))) > o.maxFrame())
+        return { ok: false, reason: "too_big" };
       const limited = rateUntil.value > deps.now();
       myIds.add(id);
-      setPending([
-        ...pending.value,
-        { id, text, at: deps.now(), status: limited ? "waiting" : "sending" },
-      ]);
-      if (o.canWrite() && !limited) write(id, text);
+      const p: Pending = { id, text, at: deps.now(), status: limited ? "waiting" : "sending" };
+      if (replyTo !== undefined) p.replyTo = replyTo;
+      setPending([...pending.value, p]);
+      if (o.canWrite() && !limited) write(p);
       else observe({ type: "queued", id });
       return { ok: true };
     },

@@ -23,7 +23,7 @@ export interface Presence {
   typingNames: ReadonlySignal<string[]>;
   /** A welcome: this session and the room's users; typers who left are forgotten. */
   welcome(you: User, users: User[]): void;
-  /** A user joined, went away or came back. */
+  /** A user joined, went away, came back, or (v2) changed (role, mute). */
   upsert(user: User): void;
   left(id: string): void;
   /** Someone's typing notice. */
@@ -86,6 +86,8 @@ export const PresenceModel = createModel((deps: Deps, o: PresenceOptions): Prese
     },
 
     upsert(user: User) {
+      // (v2) A `user` frame may be about this session (made owner, muted).
+      if (user.id === you.value?.id) you.value = user;
       const list = users.value.filter((u) => u.id !== user.id);
       list.push(user);
       list.sort((a, b) => a.joinedAt - b.joinedAt);

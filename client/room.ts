@@ -1,32 +1,46 @@
 // One room as a client sees it: the composed model that the page (and the
 // test clients) use. It puts together the connection (connection.ts), the
-// outbox (outbox.ts), the log (log.ts) and presence (presence.ts), reads the
-// server's frames and hands each to the part it concerns, and keeps what
-// belongs to the room as a whole: the name to join with, why it ended, the
-// notice to show, and the unread count. It exposes read-only signals and
-// named actions, and touches no DOM and no platform: everything outside
-// comes through `Deps`.
+// outbox (outbox.ts), the pending changes (changes.ts), the log (log.ts) and
+// presence (presence.ts), reads the server's frames and hands each to the
+// part it concerns, and keeps what belongs to the room as a whole: the name
+// to join with, the limits of the latest welcome, why it ended, the notice to
+// show, and the unread count. It checks a change (edit, delete, react)
+// against what it holds before asking the room, so that a refusal the client
+// can foresee is said at once and nothing is sent. It exposes read-only
+// signals and named actions, and touches no DOM and no platform: everything
+// outside comes through `Deps`.
 import { batch, computed, createModel, type ReadonlySignal, signal } from "@preact/signals-core";
 import {
   CloseCode,
+  checkText,
   DEFAULT_LIMITS,
   ErrorCode,
   type ErrorFrame,
   isQuitCommand,
+  isReactionEmoji,
+  type JoinFrame,
+  type Limits,
   type Message,
   nameKey,
   normalizeUserName,
+  PAGE_MAX,
+  PROTOCOL_VERSION,
   type ServerFrame,
   type User,
+  utf8Length,
+  WELCOME_LIMIT_NAMES,
   type WelcomeFrame,
 } from "../protocol";
 import { type BackoffOptions, DEFAULT_BACKOFF } from "./backoff";
+import { ChangesModel, type PendingChange } from "./changes";
 import { ConnectionModel, type ConnectionStatus, OPEN_WITHIN_MS } from "./connection";
 import { type Deps, storageKeys, writeItem } from "./deps";
 import { type Entry, LogModel } from "./log";
 import { OutboxModel, type Pending, type SendResult } from "./outbox";
 import { PresenceModel } from "./presence";
 
+export type { Limits } from "../protocol";
+export type { ChangeKind, PendingChange } from "./changes";
 export {
   type ConnectionStatus,
   OPEN_WITHIN_MS,
@@ -36,6 +50,27 @@ export {
 export { type Entry, PAGE_SIZE, type SystemKind } from "./log";
 export type { Pending, PendingStatus, SendResult } from "./outbox";
 export { TYPING_SHOWN_MS } from "./presence";
+
+/**
+ * What the core answers to an edit, a delete or a reaction, checked against
+ * the message it holds before anything is sent: `unknown` (not held, or
+ * deleted), `not_yours`, `too_late` (past EDIT_WINDOW_MS), the text's
+ * `empty`, `too_long`, `invalid`, a reaction that is not one emoji
+ * (`invalid`), or `unchanged` (the message already shows it, or will once
+ * the pending changes are done): then nothing is sent.
+ */
+export type ChangeResult =
+  | { ok: true }
+  | {
+      ok: false;
+      reason: "unknown" | "not_yours" | "too_late" | "empty" | "too_long" | "invalid" | "unchanged";
+    };
+
+/** A send's options: the id to use (a new one when absent), and the seq it answers. */
+export interface SendOptions {
+  id?: string;
+  replyTo?: number;
+}
 
 /** Why the model stopped for good (until the user acts). */
 export type Ended = "left" | "taken_over" | "room_full" | "too_many_sessions";
@@ -64,7 +99,7 @@ export interface RoomOptions {
    * of a repeated id run this way). Off by default.
    */
   echoOnly?: boolean;
-  /** Called for a live message from someone else that mentions your name. */
+  /** Called for a live message from someone else that mentions your name (never for an update). */
   onMention?: (message: Message) => void;
 }
 
@@ -102,8 +137,38 @@ export interface RoomApi {
    * While joined under another name, it leaves and joins afresh.
    */
   join(raw: string): boolean;
-  /** Posts `text` (with the id given, or a new one), or leaves for `quit()` and `/quit`. */
-  send(text: string, id?: string): SendResult;
+  /**
+   * The limits of the latest welcome (before any: the protocol's defaults,
+   * with `maxText` and `maxFrame` from the options).
+   */
+  limits: ReadonlySignal<Limits>;
+  /** (v2) The changes asked for and not yet shown by the room, oldest first. */
+  changes: ReadonlySignal<PendingChange[]>;
+  /** The emoji of the held messages' reactions, most used first. */
+  usedEmoji: ReadonlySignal<string[]>;
+  /**
+   * Posts `text` (with the id given, or a new one; `replyTo`: the seq it
+   * answers), or leaves for `quit()` and `/quit`.
+   */
+  send(text: string, idOrOptions?: string | SendOptions): SendResult;
+  /** Replaces the text of your message `seq`. */
+  edit(seq: number, text: string): ChangeResult;
+  /** Deletes your message `seq`. */
+  deleteMessage(seq: number): ChangeResult;
+  /** Adds (`on`) or removes your reaction `emoji` on message `seq`. */
+  react(seq: number, emoji: string, on: boolean): ChangeResult;
+  /** The message held at `seq`. */
+  message(seq: number): Message | undefined;
+  /** The message `seq`: held, else asked of the room; null when not retained; throws when the request fails. */
+  fetchMessage(seq: number): Promise<Message | null>;
+  /** Yours (this session's), not deleted, and within the edit window. */
+  canEdit(m: Message): boolean;
+  /** Yours (this session's, or any as an owner), not deleted. */
+  canDelete(m: Message): boolean;
+  /** Your newest message that you may still edit. */
+  lastOwnEditable(): Message | undefined;
+  /** Pages back until the room has nothing older, then every held message, oldest first; throws when a page fails. */
+  allMessages(): Promise<Message[]>;
   /** Tells the others you are typing, at most once per TYPING_INTERVAL_MS. */
   typing(): void;
   /** Leaves on purpose: the others see "left", and this client forgets its session. */
@@ -123,6 +188,8 @@ export interface RoomApi {
   close(): void;
   /** The newest seq the log holds (0 before any). */
   latestSeq(): number;
+  /** The resume point: the highest rev seen with nothing missing below it (the join's `since`). */
+  rev(): number;
 }
 
 export function roomSocketUrl(base: string, room: string): string {
@@ -131,6 +198,31 @@ export function roomSocketUrl(base: string, room: string): string {
 
 export function messagesUrl(base: string, room: string, before: number, limit: number): string {
   return `${base}/api/rooms/${encodeURIComponent(room)}/messages?before=${before}&limit=${limit}`;
+}
+
+export function messageUrl(base: string, room: string, seq: number): string {
+  return `${base}/api/rooms/${encodeURIComponent(room)}/messages/${seq}`;
+}
+
+/** The limits a client runs with before its first welcome. */
+export function initialLimits(maxText?: number, maxFrame?: number): Limits {
+  const limits = Object.fromEntries(
+    WELCOME_LIMIT_NAMES.map((n) => [n, DEFAULT_LIMITS[n]]),
+  ) as Limits;
+  if (maxText !== undefined) limits.MAX_TEXT = maxText;
+  if (maxFrame !== undefined) limits.MAX_FRAME = maxFrame;
+  return limits;
+}
+
+/** A welcome's limits over the ones held: each known name with a number; anything else keeps its value. */
+export function readLimits(given: unknown, held: Limits): Limits {
+  if (typeof given !== "object" || given === null) return held;
+  const next = { ...held };
+  for (const n of WELCOME_LIMIT_NAMES) {
+    const v = (given as Record<string, unknown>)[n];
+    if (typeof v === "number" && Number.isFinite(v) && v >= 0) next[n] = v;
+  }
+  return WELCOME_LIMIT_NAMES.every((n) => next[n] === held[n]) ? held : next;
 }
 
 /** True when `text` mentions `name` (case-insensitively, not inside a longer word). */
@@ -162,6 +254,7 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
   const notice = signal<Notice | null>(null);
   const visible = signal(true);
   const unread = signal(0);
+  const limits = signal<Limits>(initialLimits(options.maxText, options.maxFrame));
   let hadWelcome = false;
   let closed = false;
 
@@ -174,11 +267,9 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
       notice.value = notice.value?.kind === "closed" ? null : notice.value;
     },
     joinFrame: () => {
-      const frame: { type: "join"; name: string; since?: number; token?: string } = {
-        type: "join",
-        name: name.value,
-      };
-      if (hadWelcome) frame.since = log.latestSeq();
+      const frame: JoinFrame = { type: "join", name: name.value, v: PROTOCOL_VERSION };
+      // v2: `since` is a rev, the resume point (log.ts), not the newest seq.
+      if (hadWelcome) frame.since = log.rev();
       const token = deps.session.getItem(storageKeys.token(room));
       if (token) frame.token = token;
       return frame;
@@ -189,14 +280,19 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
   const writeWelcomed = (frame: object) => connection.send(frame);
   const outbox = new OutboxModel(deps, {
     room,
-    maxText: options.maxText ?? DEFAULT_LIMITS.MAX_TEXT,
-    maxFrame: options.maxFrame ?? DEFAULT_LIMITS.MAX_FRAME,
+    maxText: () => limits.value.MAX_TEXT,
+    maxFrame: () => limits.value.MAX_FRAME,
     write: writeWelcomed,
     canWrite: () => connection.isWelcomed(),
   });
   const presence = new PresenceModel(deps, {
     write: writeWelcomed,
     canWrite: () => connection.isWelcomed(),
+  });
+  const changes = new ChangesModel(deps, {
+    write: writeWelcomed,
+    canWrite: () => connection.isWelcomed(),
+    you: () => presence.you.value?.id,
   });
   const isMine = (m: Message) => presence.isMe(m.user.id) || outbox.sentHere(m.id);
   const log = new LogModel(deps, {
@@ -206,7 +302,21 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
     onHistoryFailed: () => {
       notice.value = { kind: "history_failed" };
     },
+    historyLimit: () => limits.value.HISTORY_LIMIT,
     echoOnly: options.echoOnly ?? false,
+  });
+
+  /** Emoji by use in the held messages; ties go to the one used in a newer message. */
+  const usedEmoji = computed(() => {
+    const count = new Map<string, number>();
+    const list = log.entries.value;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const e = list[i];
+      if (e?.kind !== "message") continue;
+      for (const r of e.message.reactions ?? [])
+        count.set(r.emoji, (count.get(r.emoji) ?? 0) + r.users.length);
+    }
+    return [...count.entries()].sort((a, b) => b[1] - a[1]).map(([emoji]) => emoji);
   });
 
   const connected = computed(() => connection.status.value === "connected");
@@ -247,6 +357,8 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
         return;
       case "message": {
         const { type: _, ...m } = f;
+        // A message already held (the room's answer to a repeated id, as it
+        // is now) may replace it, but is not news: no unread, no mention.
         if (!log.live(m)) return;
         presence.stoppedTyping(m.user.id);
         if (!isMine(m)) {
@@ -256,6 +368,25 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
         }
         return;
       }
+      case "update":
+        // A change to a held message is never news: no unread, no mention.
+        log.update(f.message);
+        // Whether or not its rev is newer (the room answers a change that
+        // changes nothing with the message as it is), it may show a change
+        // of one's own.
+        changes.updated(f.message);
+        return;
+      case "user":
+        presence.upsert(f.user);
+        return;
+      case "batch":
+        // Frames in one, handled in order as if they had come one by one;
+        // never nested, never a welcome.
+        batch(() => {
+          for (const inner of f.frames ?? [])
+            if (inner && inner.type !== "batch" && inner.type !== "welcome") onFrame(inner);
+        });
+        return;
       case "typing":
         presence.typingFrom(f.user);
         return;
@@ -267,7 +398,6 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
 
   const onWelcome = (w: WelcomeFrame) => {
     const first = !hadWelcome;
-    const knownSeq = log.latestSeq();
     batch(() => {
       connection.welcomed();
       hadWelcome = true;
@@ -276,17 +406,30 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
       nameError.value = null;
       if (notice.value?.kind === "closed") notice.value = null;
       name.value = w.you.name;
-      log.welcome(w.messages, w.seq, first);
+      limits.value = readLimits(w.limits, limits.value);
+      // Merges the catch-up now; a gap is filled over HTTP afterwards.
+      void log.welcome(
+        { messages: w.messages ?? [], seq: w.seq, rev: w.rev ?? w.seq, gap: w.gap },
+        first,
+      );
     });
     writeItem(deps.local, storageKeys.name, w.you.name);
     outbox.welcomed();
-    if (w.gap && !first) {
-      const firstNew = w.messages[0]?.seq ?? w.seq + 1;
-      void log.fillGap(knownSeq, firstNew);
-    }
+    changes.welcomed();
   };
 
   const onError = (e: ErrorFrame) => {
+    if (e.seq !== undefined && e.id === undefined) {
+      // (v2) About a change of one's own: wait and write it again, or drop it and say why.
+      if (e.code === ErrorCode.RateLimited) {
+        changes.rateLimited(e.seq, e.retryAfterMs ?? 1000);
+        return;
+      }
+      // Nothing pending for that seq: the change was settled already (say, its message was deleted).
+      if (changes.refused(e.seq, e.code))
+        notice.value = { kind: "error", code: e.code, message: e.message };
+      return;
+    }
     switch (e.code) {
       case ErrorCode.NameTaken:
       case ErrorCode.NameInvalid:
@@ -320,6 +463,12 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
           return;
         }
         break;
+      case ErrorCode.MessageUnknown:
+      case ErrorCode.Muted:
+        // (v2) A send that answers a message no longer there, or from a muted
+        // session: refused for good, and said.
+        if (e.id) outbox.refused(e.id, e.code);
+        break;
     }
     notice.value = { kind: "error", code: e.code, message: e.message };
   };
@@ -337,6 +486,91 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
   const wake = () => {
     if (closed || ended.value || nameError.value) return;
     connection.wake();
+  };
+
+  // ---------------------------------------------------------------------------
+  // Changes (v2), checked against what is held before anything is sent. The
+  // state compared with is the held message with the pending changes done,
+  // so that "add, then remove at once" removes, and a repeat sends nothing.
+
+  const youId = () => presence.you.value?.id;
+  const isOwner = () => presence.you.value?.role === "owner";
+  const gone = (m: Message) => m.deleted !== undefined || changes.pendingDelete(m.seq);
+  const withinWindow = (m: Message) => deps.now() - m.ts <= limits.value.EDIT_WINDOW_MS;
+  const ownSession = (m: Message) => youId() !== undefined && m.user.id === youId();
+
+  const canEdit = (m: Message) => ownSession(m) && !gone(m) && withinWindow(m);
+  const canDelete = (m: Message) => (ownSession(m) || isOwner()) && !gone(m);
+
+  const refuse = (reason: Extract<ChangeResult, { ok: false }>["reason"]): ChangeResult => ({
+    ok: false,
+    reason,
+  });
+
+  const edit = (seq: number, text: string): ChangeResult => {
+    const m = log.get(seq);
+    if (!m || gone(m)) return refuse("unknown");
+    if (!ownSession(m)) return refuse("not_yours");
+    if (!withinWindow(m)) return refuse("too_late");
+    if (!text.trim()) return refuse("empty");
+    const checked = checkText(text, limits.value.MAX_TEXT);
+    if (!checked.ok) return refuse(checked.error.includes("at most") ? "too_long" : "invalid");
+    if (utf8Length(JSON.stringify({ type: "edit", seq, text })) > limits.value.MAX_FRAME)
+      return refuse("too_long");
+    if ((changes.pendingText(seq) ?? m.text) === text) return refuse("unchanged");
+    changes.add({ seq, kind: "edit", text });
+    return { ok: true };
+  };
+
+  const deleteMessage = (seq: number): ChangeResult => {
+    const m = log.get(seq);
+    if (!m) return refuse("unknown");
+    if (gone(m)) return refuse("unchanged");
+    if (!ownSession(m) && !isOwner()) return refuse("not_yours");
+    changes.add({ seq, kind: "delete" });
+    return { ok: true };
+  };
+
+  const react = (seq: number, emoji: string, on: boolean): ChangeResult => {
+    const m = log.get(seq);
+    if (!m || gone(m)) return refuse("unknown");
+    if (!isReactionEmoji(emoji)) return refuse("invalid");
+    const you = youId();
+    const held =
+      changes.pendingReaction(seq, emoji) ??
+      (you !== undefined &&
+        (m.reactions?.some((r) => r.emoji === emoji && r.users.includes(you)) ?? false));
+    if (held === on) return refuse("unchanged");
+    changes.add({ seq, kind: "react", emoji, on });
+    return { ok: true };
+  };
+
+  const fetchMessage = async (seq: number): Promise<Message | null> => {
+    const held = log.get(seq);
+    if (held) return held;
+    const res = await deps.fetch(messageUrl(options.base, room, seq));
+    if (res.status === 404) return null;
+    if (!res.ok) throw new Error(`GET message ${seq}: ${res.status}`);
+    return (await res.json()) as Message;
+  };
+
+  const allMessages = async (): Promise<Message[]> => {
+    // Each page goes further back, and the room keeps at most HISTORY_LIMIT
+    // messages; the bound only guards against a room that says "more" forever.
+    const most = Math.ceil(limits.value.HISTORY_LIMIT / PAGE_MAX) + 2;
+    for (let i = 0; log.hasMore.value && i < most; i++) {
+      if (!(await log.loadOlder(PAGE_MAX))) throw new Error("A history page could not be loaded.");
+    }
+    return log.messages();
+  };
+
+  const lastOwnEditable = (): Message | undefined => {
+    const list = log.entries.value;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const e = list[i];
+      if (e?.kind === "message" && canEdit(e.message)) return e.message;
+    }
+    return undefined;
   };
 
   return {
@@ -359,6 +593,9 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
     joined,
     online: presence.online,
     typingNames: presence.typingNames,
+    limits,
+    changes: changes.changes,
+    usedEmoji,
 
     start() {
       if (name.value) connection.connect();
@@ -393,17 +630,30 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
       return true;
     },
 
-    send(text: string, id?: string): SendResult {
+    send(text: string, idOrOptions?: string | SendOptions): SendResult {
       if (isQuitCommand(text) || text.trim() === "/quit") {
         leave();
         return { ok: true, quit: true };
       }
-      return outbox.send(text, id);
+      const given = typeof idOrOptions === "string" ? { id: idOrOptions } : (idOrOptions ?? {});
+      return outbox.send(text, given.id, given.replyTo);
     },
+
+    edit,
+    deleteMessage,
+    react,
+    message: (seq: number) => log.get(seq),
+    fetchMessage,
+    canEdit,
+    canDelete,
+    lastOwnEditable,
+    allMessages,
 
     typing: () => presence.typing(),
     leave,
-    loadOlder: () => log.loadOlder(),
+    loadOlder: async () => {
+      await log.loadOlder();
+    },
     wake,
 
     setOnline(isOnline: boolean) {
@@ -435,10 +685,12 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
       closed = true;
       connection.dispose();
       outbox.stop();
+      changes.stop();
       presence.stop();
     },
 
     latestSeq: () => log.latestSeq(),
+    rev: () => log.rev(),
   };
 });
 

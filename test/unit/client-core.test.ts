@@ -6,15 +6,16 @@
 import { describe, expect, it } from "vitest";
 import type { ClientEvent } from "../../client/events";
 import { type Room, RoomModel, type RoomOptions } from "../../client/room";
+import type { Limits } from "../../protocol";
 import { type FakeWorld, fakeWorld, joinedRoom, message, user, welcome } from "./client-fakes";
 
-function observed(options: Partial<RoomOptions> = {}) {
+function observed(options: Partial<RoomOptions> = {}, limits: Partial<Limits> = {}) {
   const world = fakeWorld();
   const events: ClientEvent[] = [];
   world.deps.observe = (e) => events.push(e);
   const room = joinedRoom(
     world,
-    welcome(user("Alice"), { messages: [message(1, "Bob")], seq: 1 }),
+    welcome(user("Alice"), { messages: [message(1, "Bob")], seq: 1, limits }),
     options,
   );
   return { world, room, events };
@@ -73,7 +74,8 @@ describe("the observer", () => {
   });
 
   it("reports queued sends, refusals, dropped and late messages, closes and pongs", () => {
-    const { world, room, events } = observed({ maxText: 10_000 });
+    // The room says 10 000 and refuses 5 000 anyway.
+    const { world, room, events } = observed({}, { MAX_TEXT: 10_000 });
     world.last().receive({ type: "message", ...message(1, "Bob") });
     expect(ofType(events, "dropped")).toEqual([{ type: "dropped", seq: 1 }]);
     world.last().receive({ type: "message", ...message(5, "Bob") });
@@ -100,9 +102,10 @@ describe("the observer", () => {
 
   it("reports a gap and the pages that fill it", async () => {
     const { world, room, events } = observed();
+    // Nothing older than 2 is retained: the fill ends there.
     world.responses.push({
       status: 200,
-      body: { messages: [message(2, "Bob"), message(3, "Bob")], more: true },
+      body: { messages: [message(2, "Bob"), message(3, "Bob")], more: false },
     });
     reconnect(
       world,

@@ -1,7 +1,8 @@
 // Fakes for the client core (client/) under Node: a manual clock with
 // timers, a scripted socket per connection, in-memory storage and a canned
-// fetch. The core gets them through its Deps, exactly where the page passes
-// the browser's own.
+// fetch, and the frames of a v2 room (messages with their rev, welcomes with
+// v, rev, settings and limits). The core gets them through its Deps, exactly
+// where the page passes the browser's own.
 import {
   type Deps,
   type HttpResponseLike,
@@ -10,6 +11,13 @@ import {
   type SocketLike,
 } from "../../client/deps";
 import { type Room, RoomModel, type RoomOptions } from "../../client/room";
+import {
+  DEFAULT_SETTINGS,
+  type Limits,
+  type Message,
+  PROTOCOL_VERSION,
+  type Settings,
+} from "../../protocol";
 
 export { MemoryStorage };
 
@@ -165,26 +173,59 @@ export function user(name: string, extra: Partial<{ id: string; away: boolean }>
   };
 }
 
+/** Message `n` from `from`, as a v2 room sends it: unchanged, its rev is its seq unless told. */
 export function message(
   n: number,
   from: string,
   text = `message ${n}`,
   id = `id-${n}-xxxxxxxxxxxxxx`,
-) {
-  return { seq: n, id, user: { id: `u-${from}`, name: from }, text, ts: 1_700_000_000_000 + n };
+  extra: Partial<Message> = {},
+): Message {
+  return {
+    seq: n,
+    id,
+    user: { id: `u-${from}`, name: from },
+    text,
+    ts: 1_700_000_000_000 + n,
+    rev: n,
+    ...extra,
+  };
 }
 
+/** The limits a fake welcome tells: the protocol's defaults, with `given` over them. */
+export function limits(given: Partial<Limits> = {}): Limits {
+  return {
+    MAX_TEXT: 4000,
+    MAX_FRAME: 32 * 1024,
+    MAX_CIPHERTEXT: 24_000,
+    RATE_BURST: 10,
+    RATE_PER_SEC: 2,
+    EDIT_WINDOW_MS: 3_600_000,
+    HISTORY_LIMIT: 1000,
+    RESUME_GRACE_MS: 30_000,
+    ...given,
+  };
+}
+
+/**
+ * A v2 welcome. `seq` defaults to the number of messages, and `rev` to the
+ * highest of `seq` and the messages' revs (a room where nothing else changed).
+ */
 export function welcome(
   you: ReturnType<typeof user>,
   extra: Partial<{
     users: unknown[];
-    messages: unknown[];
+    messages: Array<{ rev?: number }>;
     seq: number;
+    rev: number;
     gap: boolean;
     token: string;
+    settings: Settings;
+    limits: Partial<Limits>;
   }> = {},
 ) {
   const messages = extra.messages ?? [];
+  const seq = extra.seq ?? messages.length;
   return {
     type: "welcome",
     room: "lobby",
@@ -192,8 +233,12 @@ export function welcome(
     token: extra.token ?? "tok-1",
     users: extra.users ?? [you],
     messages,
-    seq: extra.seq ?? messages.length,
+    seq,
     gap: extra.gap ?? false,
+    v: PROTOCOL_VERSION,
+    rev: extra.rev ?? Math.max(seq, ...messages.map((m) => m.rev ?? 0)),
+    settings: extra.settings ?? { ...DEFAULT_SETTINGS },
+    limits: limits(extra.limits),
   };
 }
 

@@ -22,7 +22,7 @@ describe("joining", () => {
     expect(world.last().url).toBe("ws://chat.test/api/rooms/lobby/ws");
     expect(room.status.value).toBe("connecting");
     world.last().open();
-    expect(world.last().frames()).toEqual([{ type: "join", name: "Alice" }]);
+    expect(world.last().frames()).toEqual([{ type: "join", name: "Alice", v: 2 }]);
     const alice = user("Alice");
     const bob = user("Bob");
     world.last().receive(
@@ -163,7 +163,8 @@ describe("sending", () => {
 
   it("marks a send refused for its text as failed, and can discard it", () => {
     const world = fakeWorld();
-    const room = joined(world, welcome(user("Alice")), { maxText: 10_000 });
+    // A room that says 10 000 and refuses 5 000 anyway: the client takes its word for the limit.
+    const room = joined(world, welcome(user("Alice"), { limits: { MAX_TEXT: 10_000 } }));
     room.send("y".repeat(5000));
     const id = world.last().framesOf("send")[0]?.id as string;
     world.last().receive({ type: "error", code: "text_invalid", message: "too long", id });
@@ -233,7 +234,7 @@ describe("reconnecting", () => {
     expect(world.sockets).toHaveLength(2);
     world.last().open();
     expect(world.last().framesOf("join")).toEqual([
-      { type: "join", name: "Alice", since: 1, token: "tok-1" },
+      { type: "join", name: "Alice", v: 2, since: 1, token: "tok-1" },
     ]);
     world.last().receive(welcome(user("Alice"), { messages: [message(2, "Bob")], seq: 2 }));
     expect(world.last().framesOf("send")).toEqual([
@@ -355,10 +356,12 @@ describe("reconnecting", () => {
     world.clock.advance(room.retryAt.value - world.clock.now);
     world.last().open();
     // Messages 2..250 were posted meanwhile; the welcome carries 51..250.
+    // The page before 51 brings 2..50 and says there is nothing older: the
+    // room has pruned seq 1 meanwhile (the client keeps what it holds).
     const catchUp = Array.from({ length: 200 }, (_, i) => message(51 + i, "Bob"));
     world.responses.push({
       status: 200,
-      body: { messages: Array.from({ length: 49 }, (_, i) => message(2 + i, "Bob")), more: true },
+      body: { messages: Array.from({ length: 49 }, (_, i) => message(2 + i, "Bob")), more: false },
     });
     world.last().receive(welcome(user("Alice"), { messages: catchUp, seq: 250, gap: true }));
     await flushPromises();
