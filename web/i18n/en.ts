@@ -118,6 +118,12 @@ export const en = {
     room_full: "This room is full.",
     too_many_sessions: "Too many sessions from your network address are in this room.",
     duplicate: "This message was already delivered.",
+    message_unknown: "That message is no longer in the room: it was deleted or is too old.",
+    forbidden: "You are not allowed to do that here.",
+    too_late: "Too late to edit that message.",
+    reaction_invalid: "A reaction is exactly one emoji.",
+    reaction_limit: "That message has as many reactions as it can hold.",
+    muted: "A room owner has muted you for now.",
   },
 
   unreadTitle: (n: number, room: string) => `(${n}) ${room} · roomchat`,
@@ -155,11 +161,6 @@ export const en = {
 
   // message actions (issue 13)
   messageActions: "Message actions",
-  reply: "Reply",
-  edit: "Edit",
-  del: "Delete",
-  addReaction: "Add reaction",
-  reactions: "Reactions",
   replyingTo: (name: string) => `Replying to ${name}`,
   cancelReply: "Cancel reply",
   replyCancelled: "Reply cancelled.",
@@ -167,30 +168,13 @@ export const en = {
   goToOriginal: "Go to the original message",
   originalGone: "original not retained",
   originalDeleted: "original deleted",
-  editMessage: "Edit message",
-  editHint: "Enter saves, Shift+Enter adds a line, Escape cancels.",
-  save: "Save",
   edited: "edited",
   editedAt: (time: string) => `edited ${time}`,
-  messageEdited: "Message edited.",
-  editCancelled: "Edit cancelled.",
-  deleteTitle: "Delete this message?",
-  deleteHint: "Everyone will see “Message deleted” in its place. This cannot be undone.",
   messageDeleted: "Message deleted",
   deletedByOwner: "Message deleted by a room owner",
-  deletedNotice: "Message deleted.",
   reactionAdded: (emoji: string) => `Reaction ${emoji} added.`,
   reactionRemoved: (emoji: string) => `Reaction ${emoji} removed.`,
   someoneWhoLeft: "someone who left",
-  saving: "Saving…",
-  tooLate: (minutes: number) =>
-    `Too late to edit: a message can be edited for ${minutes} minutes after it was sent.`,
-  changeErrors: {
-    unknown: "That message is no longer in the room.",
-    not_yours: "Only the person who wrote a message can change it.",
-    empty: "A message needs at least one visible character.",
-    invalid: "That change cannot be made.",
-  },
 };
 
 type Widen<T> = T extends (...args: infer A) => string

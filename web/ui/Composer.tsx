@@ -8,14 +8,18 @@
 // while not connected, it says that what is sent goes out on reconnection.
 // The keyboard hints sit under the box on a desktop, behind a small "?" on a
 // phone (where they take room the conversation needs).
+// Replies (issue 13): while replying, a line above the box says to whom
+// ("Replying to NAME", the start of the text) with "Cancel reply" (Escape
+// too), and the send carries `replyTo`. ↑ in an empty box edits your last
+// message that can still be edited, in place in the log.
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import type { Room } from "../../client/room";
-import { codePointLength, DEFAULT_LIMITS } from "../../protocol";
+import { codePointLength } from "../../protocol";
 import { t } from "../app";
+import { announce, editing, loadTools, original, replyTo, snippet } from "./conversation";
 import { secondsUntil, useNow } from "./hooks";
 
-const MAX = DEFAULT_LIMITS.MAX_TEXT;
 /** The counter shows from this many characters left. */
 const COUNTER_FROM = 300;
 
@@ -31,15 +35,17 @@ export function Composer({ room }: { room: Room }) {
       focusBox();
       return;
     }
-    const result = room.send(draft.value);
+    const answering = replyTo.value;
+    const result = room.send(draft.value, answering === null ? undefined : { replyTo: answering });
     if (result.ok) {
       draft.value = "";
       error.value = null;
+      replyTo.value = null;
       return;
     }
     error.value =
       result.reason === "too_long"
-        ? t.tooLong(DEFAULT_LIMITS.MAX_TEXT)
+        ? t.tooLong(room.limits.value.MAX_TEXT)
         : result.reason === "too_big"
           ? t.tooBig
           : result.reason === "rate_limited"
@@ -72,7 +78,15 @@ export function Composer({ room }: { room: Room }) {
   const rateUntil = room.rateUntil.value;
   const now = useNow(rateUntil > 0);
   const limited = rateUntil > now.value;
-  const left = MAX - codePointLength(draft.value);
+  const maxText = room.limits.value.MAX_TEXT;
+  const left = maxText - codePointLength(draft.value);
+  const answering = replyTo.value;
+  const answered = answering === null ? undefined : original(room, answering);
+  const cancelReply = () => {
+    replyTo.value = null;
+    announce(t.replyCancelled);
+    focusBox();
+  };
   // Not connected (but still in the room): sends wait for the reconnection.
   const waiting = !room.connected.value && !room.ended.value && room.you.value !== null;
   const typers = room.typingNames.value;
@@ -94,6 +108,26 @@ export function Composer({ room }: { room: Room }) {
       }}
     >
       <p class={waiting ? "typing offline-note" : "typing"}>{waiting ? t.offlineSend : typing}</p>
+      {answering !== null && (
+        <div class="replying">
+          <span aria-hidden="true">↩</span>
+          <p id="composer-reply">
+            <b>{t.replyingTo(answered?.user.name ?? "…")}</b>{" "}
+            {answered && !answered.deleted && (
+              <span class="quote-text">{snippet(answered.text, 120)}</span>
+            )}
+          </p>
+          <button
+            type="button"
+            class="cancel-reply"
+            aria-label={t.cancelReply}
+            title={t.cancelReply}
+            onClick={cancelReply}
+          >
+            ✕
+          </button>
+        </div>
+      )}
       <label for="composer-box" class="sr-only">
         {t.message}
       </label>
@@ -103,7 +137,7 @@ export function Composer({ room }: { room: Room }) {
         rows={2}
         placeholder={t.placeholder}
         value={draft.value}
-        aria-describedby="composer-help composer-status"
+        aria-describedby={`${answering === null ? "" : "composer-reply "}composer-help composer-status`}
         aria-invalid={error.value ? true : undefined}
         onInput={(e) => {
           draft.value = e.currentTarget.value;
@@ -114,6 +148,17 @@ export function Composer({ room }: { room: Room }) {
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing && !e.ctrlKey && !e.altKey) {
             e.preventDefault();
             send();
+          } else if (e.key === "Escape" && replyTo.value !== null) {
+            e.preventDefault();
+            cancelReply();
+          } else if (e.key === "ArrowUp" && draft.value === "" && !e.isComposing) {
+            // As in most chat apps: ↑ in an empty box edits your last message.
+            const last = room.lastOwnEditable();
+            if (last) {
+              e.preventDefault();
+              loadTools();
+              editing.value = { seq: last.seq, from: "composer" };
+            }
           }
         }}
       />
@@ -125,7 +170,7 @@ export function Composer({ room }: { room: Room }) {
             <span class="field-error">{error.value}</span>
           ) : left <= COUNTER_FROM ? (
             <span class={left < 0 ? "counter over" : "counter"}>
-              {left < 0 ? t.tooLong(MAX) : t.remaining(left)}
+              {left < 0 ? t.tooLong(maxText) : t.remaining(left)}
             </span>
           ) : null}
         </p>

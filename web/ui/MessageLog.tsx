@@ -11,39 +11,45 @@
 // down. At the top it loads older messages, keeping what you were reading in
 // place. A sender whose name looks like another present user's is shown with
 // their network tag.
+// The conversation (issue 13): a reply quotes its original above its text, an
+// edited message says so after it, a deleted one reads "Message deleted" in
+// its place (header and time kept), reactions show as chips; each message has
+// a "Message actions" button (MessageParts.tsx; one in the tab order, ↑ and ↓
+// move between them), and a polite live region says what an action did.
 import { useSignal } from "@preact/signals";
-import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef } from "preact/hooks";
 import { type Entry, mentions, type Pending, type Room } from "../../client/room";
+import type { Message } from "../../protocol";
 import { t } from "../app";
 import { confusedIds } from "../lib/confusable";
-import { linkify } from "../lib/linkify";
 import { layoutLog } from "../lib/log-layout";
 import { daysBefore, formatClock, formatTimestamp, isoDay } from "../lib/time";
+import {
+  dialog,
+  editing,
+  flash,
+  loadTools,
+  menuFor,
+  resetConversation,
+  roving,
+  said,
+  tools,
+} from "./conversation";
+import { Formatted, presentNames } from "./Formatted";
+import { Actions, Edited, Quote, Reactions, useLongPress } from "./MessageParts";
 import "./log.css";
+import "./conversation.css";
+
+/** The reaction picker or the delete confirmation, once their module is here. */
+function Dialogs({ room }: { room: Room }) {
+  const Open = tools.value?.Dialogs;
+  return Open && dialog.value ? <Open room={room} /> : null;
+}
 
 /** Within this many pixels of the end counts as "at the bottom". */
 const NEAR_BOTTOM = 48;
 /** Within this many pixels of the top, older messages load. */
 const NEAR_TOP = 64;
-
-function Text({ text }: { text: string }) {
-  // Once per message: the whole log renders again for every join, leave and
-  // new message, and a message's text never changes.
-  const parts = useMemo(() => linkify(text), [text]);
-  return (
-    <div class="text">
-      {parts.map((part, i) =>
-        part.kind === "link" ? (
-          <a key={i} href={part.href} target="_blank" rel="noopener noreferrer nofollow ugc">
-            {part.text}
-          </a>
-        ) : (
-          part.text
-        ),
-      )}
-    </div>
-  );
-}
 
 /** A network tag beside a name, read out as what it is. */
 function Tag({ tag }: { tag: string }) {
@@ -114,19 +120,60 @@ function Header({ who, ts, head }: { who: Who; ts: number; head: boolean }) {
 }
 
 function MessageItem(props: {
-  text: string;
-  ts: number;
+  room: Room;
+  m: Message;
   who: Who;
+  you: string;
   head: boolean;
   mention: boolean;
   sent: boolean;
+  tabbable: boolean;
 }) {
-  const { who, head } = props;
-  const cls = `msg${head ? " head" : " cont"}${who.mine ? " mine" : ""}${props.mention ? " mention" : ""}`;
+  const { room, m, who, head } = props;
+  const gone = m.deleted !== undefined;
+  const edit = editing.value?.seq === m.seq;
+  const EditBox = tools.value?.EditBox;
+  // A change on its way shows faintly; an edit on its way shows its new text.
+  const ours = room.changes.value.filter((c) => c.seq === m.seq);
+  const changing = ours.length > 0;
+  const text = ours.findLast((c) => c.kind === "edit")?.text ?? m.text;
+  const cls =
+    `msg${head ? " head" : " cont"}${who.mine ? " mine" : ""}${props.mention ? " mention" : ""}` +
+    `${gone ? " deleted" : ""}${flash.value === m.seq ? " flash" : ""}` +
+    `${menuFor.value === m.seq ? " active" : ""}${changing ? " changing" : ""}`;
+  // A long press on a phone opens the message's actions.
+  const press = useLongPress(() => {
+    if (gone) return;
+    loadTools();
+    menuFor.value = m.seq;
+  });
   return (
-    <li class={cls} title={formatTimestamp(props.ts)}>
-      <Header who={who} ts={props.ts} head={head} />
-      <Text text={props.text} />
+    <li
+      id={`msg-${m.seq}`}
+      class={cls}
+      title={formatTimestamp(m.ts)}
+      // Focusable by script only: a jump to an original lands here.
+      tabIndex={-1}
+      {...(gone ? {} : press)}
+    >
+      <Header who={who} ts={m.ts} head={head} />
+      {m.replyTo !== undefined && !gone && <Quote room={room} seq={m.replyTo} />}
+      {gone ? (
+        <p class="text gone">{m.deleted === "owner" ? t.deletedByOwner : t.messageDeleted}</p>
+      ) : edit && EditBox ? (
+        <EditBox room={room} m={m} />
+      ) : (
+        <div class="body">
+          <Formatted
+            text={text}
+            myName={room.you.value?.name}
+            names={presentNames(room.users.value)}
+          />
+          {m.editedAt !== undefined && <Edited at={m.editedAt} />}
+        </div>
+      )}
+      {!gone && <Reactions room={room} m={m} you={props.you} />}
+      {!gone && !edit && <Actions room={room} m={m} mine={who.mine} tabbable={props.tabbable} />}
       {props.sent && (
         <p class="delivery sent">
           <span aria-hidden="true">✓ </span>
@@ -138,6 +185,7 @@ function MessageItem(props: {
 }
 
 function PendingItem(props: {
+  room: Room;
   p: Pending;
   name: string;
   head: boolean;
@@ -161,7 +209,8 @@ function PendingItem(props: {
       title={formatTimestamp(p.at)}
     >
       <Header who={{ name: props.name, mine: true }} ts={p.at} head={head} />
-      <Text text={p.text} />
+      {p.replyTo !== undefined && <Quote room={props.room} seq={p.replyTo} />}
+      <Formatted text={p.text} myName={props.name} />
       <p class="delivery">
         <span>{label}</span>
         {p.status === "failed" && (
@@ -210,6 +259,8 @@ export function MessageLog({ room }: { room: Room }) {
   const atBottom = useRef(true);
   const unseen = useSignal(false);
   const prev = useRef({ first: "", last: "", height: 0, pending: 0 });
+  // A new room (the screen is keyed by it) starts with nothing open.
+  useEffect(() => resetConversation, []);
 
   const entries = room.log.value;
   const pending = room.pending.value;
@@ -224,6 +275,18 @@ export function MessageLog({ room }: { room: Room }) {
 
   const yourName = you?.name ?? room.name.value;
   const now = Date.now();
+  // The one message whose actions button is in the tab order (roving focus):
+  // the last one focused, else the newest that has actions.
+  let tabSeq = 0;
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i];
+    if (e?.kind !== "message" || e.message.deleted) continue;
+    if (tabSeq === 0) tabSeq = e.message.seq;
+    if (e.message.seq === roving.value) {
+      tabSeq = e.message.seq;
+      break;
+    }
+  }
   // Your latest confirmed message: the one that says "Sent".
   let lastMine = "";
   for (let i = entries.length - 1; i >= 0; i--) {
@@ -356,6 +419,7 @@ export function MessageLog({ room }: { room: Room }) {
                   return (
                     <PendingItem
                       key={item.key}
+                      room={room}
                       p={item.p}
                       head={head}
                       name={yourName}
@@ -368,12 +432,14 @@ export function MessageLog({ room }: { room: Room }) {
                 return (
                   <MessageItem
                     key={item.key}
-                    text={m.text}
-                    ts={m.ts}
+                    room={room}
+                    m={m}
+                    you={you?.id ?? ""}
                     head={head}
                     who={{ name: m.user.name, tag: tags.get(m.user.id), mine }}
                     mention={!mine && yourName !== "" && mentions(m.text, yourName)}
-                    sent={item.key === lastMine}
+                    sent={item.key === lastMine && !m.deleted}
+                    tabbable={m.seq === tabSeq}
                   />
                 );
               })}
@@ -386,6 +452,11 @@ export function MessageLog({ room }: { room: Room }) {
           {t.newMessages} ↓
         </button>
       )}
+      {/* What the message actions did, said politely (replying, edited, deleted, a reaction). */}
+      <p class="sr-only" role="status">
+        {said.value}
+      </p>
+      <Dialogs room={room} />
     </div>
   );
 }
