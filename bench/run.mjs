@@ -6,6 +6,8 @@
 // the same scenarios against all three (interleaved, so that a change in the
 // machine's load hits all alike), prints one table with the ratios and the
 // targets of issue 5, and writes the raw results to bench/results/.
+// Scenario M (bench/lib/changes.mjs) runs against the worker alone: what an
+// edit or a reaction (protocol v2) costs the room against a send.
 //
 // It reports; it does not judge: it exits 0 whenever the benchmark ran, pass
 // or fail, and non-zero only when something crashed. Everything stays on
@@ -15,6 +17,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { changesMix } from "./lib/changes.mjs";
 import { catchUp, fanOut, idle, joinStorm, saturation, settle } from "./lib/load.mjs";
 import { FULL_PLAN, QUICK_PLAN } from "./lib/plan.mjs";
 import { loadAverage } from "./lib/proc.mjs";
@@ -81,7 +84,7 @@ const ratio = (a, b) => (a == null || b == null || b === 0 ? null : round(a / b)
  * @param {any} r
  */
 function rows(r) {
-  const { A, B, C, D, E } = r.scenarios;
+  const { A, B, C, D, E, M } = r.scenarios;
   /** @typedef {[string, unknown, unknown, unknown, number | null, number | null, string, boolean | null]} Row */
   /** @type {Row[]} */
   const t = [];
@@ -170,6 +173,49 @@ function rows(r) {
   row("E join since-200 p99 ms", E, (x) => x.joinWithSinceMs.p99);
   row("E page of 100 p50 ms", E, (x) => x.pageMs.p50);
   row("E page of 100 p99 ms", E, (x) => x.pageMs.p99);
+  if (M) {
+    // The worker alone: its plain phases against its mix, and a change
+    // against a send, as ratios in the worker's column.
+    const w = M.worker;
+    /** @param {number | null} q */
+    const x = (q) => (q === null ? null : `${q}x`);
+    /**
+     * @param {string} name
+     * @param {unknown} v
+     */
+    const only = (name, v) => t.push([name, null, null, v, null, null, "", null]);
+    const { plain, mix, ratios: q } = w;
+    only("M plain deliveries/s", plain.deliveriesPerSec);
+    only("M mix deliveries/s", mix.deliveriesPerSec);
+    only(
+      "M plain p50/p90/p99 ms",
+      `${plain.latencyMs.p50}/${plain.latencyMs.p90}/${plain.latencyMs.p99}`,
+    );
+    only(
+      "M mix message p50/p90/p99 ms",
+      `${mix.messageLatencyMs.p50}/${mix.messageLatencyMs.p90}/${mix.messageLatencyMs.p99}`,
+    );
+    only(
+      "M mix update p50/p90/p99 ms",
+      `${mix.updateLatencyMs.p50}/${mix.updateLatencyMs.p90}/${mix.updateLatencyMs.p99}`,
+    );
+    only("M update / message p50", x(q.updateVsMessageP50));
+    only("M update / message p99", x(q.updateVsMessageP99));
+    only("M runtime CPU us/send (plain)", plain.runtimeCpuUsPerOp);
+    only("M runtime CPU us/change (mix)", w.runtimeCpuUsPerChange);
+    only("M CPU change / send", x(q.cpuPerChangeVsSend));
+    only(
+      "M lost/dup/reordered/refused",
+      `${plain.lost + mix.lost}/${plain.duplicated + mix.duplicated}/${plain.reordered + mix.reordered}/${plain.refused + mix.refused}`,
+    );
+    const m = w.micro;
+    only(`M micro ${m.n}x${m.rounds} sends ms`, m.send.ms);
+    only(`M micro ${m.n}x${m.rounds} toggles ms`, m.react.ms);
+    only(`M micro ${m.n}x${m.rounds} edits ms`, m.edit.ms);
+    only("M micro toggle / send time", x(q.microReactVsSendTime));
+    only("M micro edit / send time", x(q.microEditVsSendTime));
+    only("M micro toggle / send CPU", x(q.microReactVsSendCpu));
+  }
   const s = r.sizes;
   const js = s.pageJs.gzip / 1024;
   /**
@@ -250,6 +296,14 @@ async function main() {
         "E catch-up",
         targets.filter((t) => t.name !== "floor"),
         (t) => catchUp(t, PLAN.catchUp),
+      );
+    }
+    if (wanted("M")) {
+      // Edits and reactions are protocol v2: the baseline and the floor have neither.
+      scenarios.M = await both(
+        "M changes mix",
+        targets.filter((t) => t.name === "worker"),
+        (t) => changesMix(t, PLAN.changesMix),
       );
     }
     const processes = Object.fromEntries(targets.map((t) => [t.name, t.processes()]));

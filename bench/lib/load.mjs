@@ -31,9 +31,9 @@ import { round, sleep, summary } from "./stats.mjs";
  * @property {Promise<void>} closed
  */
 
-const runTag = randomBytes(6).toString("hex");
+export const runTag = randomBytes(6).toString("hex");
 /** A message text of a realistic size (about 90 bytes). */
-const TEXT =
+export const TEXT =
   "benchmark message: the quick brown fox jumps over the lazy dog, 0123456789 abcdefghijklmn";
 const MESSAGE_PREFIX = '{"type":"message","seq":';
 
@@ -42,7 +42,7 @@ const MESSAGE_PREFIX = '{"type":"message","seq":';
  * the order type, seq, id); anything else gives null.
  * @param {string} text
  */
-function readMessage(text) {
+export function readMessage(text) {
   if (!text.startsWith(MESSAGE_PREFIX)) return null;
   const comma = text.indexOf(",", MESSAGE_PREFIX.length);
   if (comma < 0 || !text.startsWith('"id":"', comma + 1)) return null;
@@ -95,9 +95,10 @@ export function connect(url, timeoutMs = 30_000) {
  * @param {string} name
  * @param {number} [since]
  * @param {number} [timeoutMs]
+ * @param {number} [v] the protocol version to announce (none: version 1)
  * @returns {Promise<{welcome: any, ms: number}>}
  */
-export function join(client, name, since, timeoutMs = 30_000) {
+export function join(client, name, since, timeoutMs = 30_000, v) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const timer = setTimeout(() => reject(new Error(`no welcome for ${name}`)), timeoutMs);
@@ -114,7 +115,10 @@ export function join(client, name, since, timeoutMs = 30_000) {
       client.name = name;
       resolve({ welcome: JSON.parse(text), ms: now - t0 });
     };
-    const frame = since === undefined ? { type: "join", name } : { type: "join", name, since };
+    /** @type {{type: "join", name: string, since?: number, v?: number}} */
+    const frame = { type: "join", name };
+    if (since !== undefined) frame.since = since;
+    if (v !== undefined) frame.v = v;
     client.ws.send(JSON.stringify(frame));
   });
 }
@@ -126,8 +130,9 @@ export function join(client, name, since, timeoutMs = 30_000) {
  * @param {string} room
  * @param {number} n
  * @param {number} [batch]
+ * @param {number} [v] the protocol version the clients announce (none: version 1)
  */
-export async function openRoom(target, room, n, batch = 25) {
+export async function openRoom(target, room, n, batch = 25, v) {
   /** @type {Client[]} */
   const clients = [];
   try {
@@ -135,7 +140,7 @@ export async function openRoom(target, room, n, batch = 25) {
       const group = await Promise.all(
         Array.from({ length: Math.min(batch, n - i) }, async (_, j) => {
           const c = await connect(target.wsUrl(room));
-          await join(c, `user${i + j}`);
+          await join(c, `user${i + j}`, undefined, 30_000, v);
           return c;
         }),
       );

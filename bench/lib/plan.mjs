@@ -1,6 +1,7 @@
 // The benchmark's plans: the sizes of each scenario in a full run (for
 // people) and a quick one (seconds, for CI). bench/run.mjs runs them;
-// bench/floor-storage.mjs reuses the full run's saturation step.
+// bench/floor-storage.mjs reuses the full run's saturation step. The
+// changes mix (M) takes A's room and rate, so that its plain phases are A.
 
 export const QUICK_PLAN = {
   fanOut: { clients: 10, senders: 2, rate: 50, warmupMs: 1000, durationMs: 2000 },
@@ -15,6 +16,18 @@ export const QUICK_PLAN = {
   idle: { clients: 100, idleMs: 0 },
   joinStorm: { clients: 50 },
   catchUp: { history: 250, joins: 5, pages: 10 },
+  changesMix: {
+    clients: 10,
+    senders: 2,
+    rate: 50,
+    warmupMs: 1000,
+    phaseMs: 2000,
+    order: /** @type {("plain" | "mix")[]} */ (["plain", "mix"]),
+    shares: { react: 0.2, edit: 0.1 },
+    seed: 13,
+    microOps: 200,
+    microRounds: 1,
+  },
 };
 
 export const FULL_PLAN = {
@@ -30,4 +43,18 @@ export const FULL_PLAN = {
   idle: { clients: 1000, idleMs: 15_000 },
   joinStorm: { clients: 500 },
   catchUp: { history: 400, joins: 50, pages: 200 },
+  changesMix: {
+    clients: 50,
+    senders: 10,
+    rate: 100,
+    warmupMs: 3000,
+    // Plain, mix, mix, plain: a drift of the machine's load over the
+    // scenario weighs on both kinds alike.
+    phaseMs: 10_000,
+    order: /** @type {("plain" | "mix")[]} */ (["plain", "mix", "mix", "plain"]),
+    shares: { react: 0.2, edit: 0.1 },
+    seed: 13,
+    microOps: 1000,
+    microRounds: 2,
+  },
 };
