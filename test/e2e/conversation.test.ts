@@ -148,7 +148,10 @@ describe("two people in a conversation", () => {
     const originalSeq = await seqOf(original);
     await openActions(original);
     await original.getByRole("button", { name: "Reply", exact: true }).click();
-    const replying = bob.page.getByText("Replying to Alice", { exact: true });
+    // In the composer (the live region says it too, and keeps saying it).
+    const replying = bob.page.locator("#composer-reply").getByText("Replying to Alice", {
+      exact: true,
+    });
     await replying.waitFor({ timeout: SEE_WITHIN });
     await expect.poll(() => focusedId(bob.page)).toBe("composer-box");
     await shot(bob.page, "reply-composer");
@@ -512,7 +515,10 @@ describe("in Chinese", () => {
     for (const name of ["回复", "添加表情回应", "编辑", "删除"])
       await item.getByRole("button", { name, exact: true }).waitFor({ timeout: SEE_WITHIN });
     await item.getByRole("button", { name: "回复", exact: true }).click();
-    await wang.page.getByText("正在回复 小王").waitFor({ timeout: SEE_WITHIN });
+    await wang.page
+      .locator("#composer-reply")
+      .getByText("正在回复 小王")
+      .waitFor({ timeout: SEE_WITHIN });
     await wang.page.getByRole("button", { name: "取消回复", exact: true }).waitFor();
   });
 });
