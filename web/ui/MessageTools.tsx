@@ -67,8 +67,9 @@ export async function jumpTo(room: Room, seq: number): Promise<void> {
 }
 
 /**
- * The menu of a message's actions: Reply, Add reaction, and on your own
- * messages Edit and Delete where the core allows them. It opens with the
+ * The menu of a message's actions: Reply, Add reaction, and Edit and Delete
+ * where the core allows them (your own messages; Delete also on any message
+ * for a room owner, as the protocol lets owners moderate). It opens with the
  * keyboard on its first item (upwards near the log's end); Escape or a press
  * elsewhere closes it.
  */
@@ -138,7 +139,7 @@ export function Menu({ room, m, mine }: { room: Room; m: Message; mine: boolean 
           {w.edit}
         </button>
       )}
-      {mine && room.canDelete(m) && (
+      {room.canDelete(m) && (
         <button
           type="button"
           class="danger"
