@@ -416,6 +416,11 @@ describe("two people in a conversation", () => {
         await shot(bob.page, `log-${scheme}-${size}`);
         await openActions(message(bob.page, "Yes, the usual place"));
         await shot(bob.page, `menu-${scheme}-${size}`);
+        await message(bob.page, "Yes, the usual place")
+          .getByRole("button", { name: "Add reaction", exact: true })
+          .click();
+        await bob.page.getByRole("dialog", { name: "Reactions" }).waitFor();
+        await shot(bob.page, `picker-${scheme}-${size}`);
         await bob.page.keyboard.press("Escape");
       }
     }
