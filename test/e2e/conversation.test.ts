@@ -224,6 +224,25 @@ describe("two people in a conversation", () => {
     await seeText(bySeq(alice.page, seq).locator(".body"), "I will be there at 6");
     await expect.poll(() => focusedName(alice.page)).toBe("Message actions");
 
+    // A refusal by the core shows under the box, in words, and the box stays.
+    await openActions(bySeq(alice.page, seq));
+    await bySeq(alice.page, seq).getByRole("button", { name: "Edit", exact: true }).click();
+    await box.fill("   ");
+    await button(alice.page, "Save").click();
+    await seeText(
+      bySeq(alice.page, seq).locator(".edit-box .field-error"),
+      "A message needs at least one visible character.",
+    );
+    expect(await box.getAttribute("aria-invalid")).toBe("true");
+    await box.fill("x".repeat(4001));
+    await box.press("Enter");
+    await seeText(
+      bySeq(alice.page, seq).locator(".edit-box .field-error"),
+      "A message has at most 4000 characters.",
+    );
+    await box.press("Escape");
+    await seeCount(box, 0);
+
     // Shift+Enter breaks the line, Enter saves.
     await openActions(bySeq(alice.page, seq));
     await bySeq(alice.page, seq).getByRole("button", { name: "Edit", exact: true }).click();
