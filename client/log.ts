@@ -7,6 +7,12 @@
 // paging back to it later brings its current version. Deleted messages stay
 // as tombstones (`deleted`, text ""), as the room sends them.
 //
+// Only a page extends what is held downwards (pages are contiguous): a live
+// message or a catch-up message below the oldest message held (the room's
+// answer to an old repeated id, an old message changed while away) is, like
+// an update of a seq not held, left to paging back, so that what is held has
+// no hole and paging back goes on from its oldest message.
+//
 // It also owns the resume point (the highest rev it has seen whole, sent as
 // the join's `since`), paging back for older messages, and filling a
 // welcome's `gap` over HTTP; and it tells which arriving messages acknowledge
@@ -128,16 +134,33 @@ export const LogModel = createModel((deps: Deps, o: LogOptions): Log => {
     if (!fillOwed) resumeRev = seenRev;
   };
 
+  const oldestHeld = (): number | undefined => {
+    for (const e of entries.value) if (e.kind === "message") return e.message.seq;
+    return undefined;
+  };
+
+  /** An update (or a message below what is held) for a seq not held: kept while a page is on its way. */
+  const notHeld = (m: Message) => {
+    if (pagesInFlight > 0 && m.rev > (missed.get(m.seq)?.rev ?? 0)) missed.set(m.seq, m);
+    observe({ type: "dropped", seq: m.seq });
+  };
+
   /**
    * Adds the messages whose seq is new, each at its place by seq, and
-   * replaces held ones by those with a higher rev, in place. Returns the
-   * messages whose seq was new.
+   * replaces held ones by those with a higher rev, in place. Unless `extend`
+   * (a page), a seq below the oldest held is not taken. Returns the messages
+   * whose seq was new.
    */
-  const merge = (messages: Message[]): Message[] => {
+  const merge = (messages: Message[], extend = false): Message[] => {
     const fresh = new Map<number, Message>();
     const changed = new Map<number, Message>();
+    const floor = extend ? -Infinity : (oldestHeld() ?? -Infinity);
     for (const m of messages) {
       const have = held.get(m.seq) ?? fresh.get(m.seq) ?? changed.get(m.seq);
+      if (!have && m.seq < floor) {
+        notHeld(m);
+        continue;
+      }
       if (have && !(m.rev > have.rev)) {
         observe({ type: "dropped", seq: m.seq });
         continue;
@@ -207,16 +230,11 @@ export const LogModel = createModel((deps: Deps, o: LogOptions): Log => {
   /** A page's messages, with the updates that came for them while it was on its way. */
   const fromPage = (messages: Message[]) => {
     batch(() => {
-      merge(messages);
+      merge(messages, true);
       if (missed.size) merge([...missed.values()].filter((m) => held.has(m.seq)));
       if (pagesInFlight === 0) missed.clear();
     });
     acknowledge(messages, "page");
-  };
-
-  const oldestHeld = (): number | undefined => {
-    for (const e of entries.value) if (e.kind === "message") return e.message.seq;
-    return undefined;
   };
 
   /**
@@ -282,8 +300,7 @@ export const LogModel = createModel((deps: Deps, o: LogOptions): Log => {
       seeRev(m.rev);
       const have = held.get(m.seq);
       if (!have) {
-        if (pagesInFlight > 0 && m.rev > (missed.get(m.seq)?.rev ?? 0)) missed.set(m.seq, m);
-        observe({ type: "dropped", seq: m.seq });
+        notHeld(m);
         return false;
       }
       if (!(m.rev > have.rev)) {

@@ -122,6 +122,48 @@ describe("messages by seq and rev", () => {
     expect(held(room).map(([seq]) => seq)).toEqual([1, 2, 3]);
   });
 
+  it("leaves a catch-up or live message below the oldest held to paging back, so that nothing held has a hole", async () => {
+    const world = fakeWorld();
+    const room = joinedRoom(
+      world,
+      welcome(user("Alice"), { messages: [message(51, "Bob"), message(52, "Bob")], seq: 52 }),
+    );
+    expect(room.hasMore.value).toBe(true);
+    // Away: seq 3 was reacted to, and 53 posted. The catch-up holds both.
+    world.last().serverClose(1006);
+    world.clock.advance(room.retryAt.value - world.clock.now);
+    world.last().open();
+    const reacted = message(3, "Bob", undefined, undefined, {
+      rev: 54,
+      reactions: [{ emoji: "👍", users: ["u-Carol"] }],
+    });
+    world
+      .last()
+      .receive(
+        welcome(user("Alice"), { messages: [reacted, message(53, "Bob")], seq: 53, rev: 54 }),
+      );
+    // The room's answer to an old repeated id comes as a live message.
+    world.last().receive({ type: "message", ...message(7, "Bob") });
+    expect(held(room).map(([seq]) => seq)).toEqual([51, 52, 53]);
+    expect(room.rev()).toBe(54);
+    // Paging back brings both as they are now.
+    world.responses.push({
+      status: 200,
+      body: {
+        messages: [
+          message(1, "Bob"),
+          message(2, "Bob"),
+          reacted,
+          ...Array.from({ length: 47 }, (_, i) => message(4 + i, "Bob")),
+        ],
+        more: false,
+      },
+    });
+    await room.loadOlder();
+    expect(held(room).map(([seq]) => seq)).toEqual(Array.from({ length: 53 }, (_, i) => i + 1));
+    expect(room.message(3)?.reactions).toEqual([{ emoji: "👍", users: ["u-Carol"] }]);
+  });
+
   it("applies an update that came while a page was on its way over that page", async () => {
     const world = fakeWorld();
     const room = joinedRoom(
