@@ -209,12 +209,13 @@ function rows(r) {
       `${plain.lost + mix.lost}/${plain.duplicated + mix.duplicated}/${plain.reordered + mix.reordered}/${plain.refused + mix.refused}`,
     );
     const m = w.micro;
-    only(`M micro ${m.n}x${m.rounds} sends ms`, m.send.ms);
-    only(`M micro ${m.n}x${m.rounds} toggles ms`, m.react.ms);
-    only(`M micro ${m.n}x${m.rounds} edits ms`, m.edit.ms);
+    only(`M micro ${m.n} sends ms (median of ${m.rounds})`, m.send.ms);
+    only(`M micro ${m.n} toggles ms`, m.react.ms);
+    only(`M micro ${m.n} edits ms`, m.edit.ms);
     only("M micro toggle / send time", x(q.microReactVsSendTime));
     only("M micro edit / send time", x(q.microEditVsSendTime));
     only("M micro toggle / send CPU", x(q.microReactVsSendCpu));
+    only("M micro edit / send CPU", x(q.microEditVsSendCpu));
   }
   const s = r.sizes;
   if (s.error) {

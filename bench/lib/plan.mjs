@@ -55,6 +55,6 @@ export const FULL_PLAN = {
     shares: { react: 0.2, edit: 0.1 },
     seed: 13,
     microOps: 1000,
-    microRounds: 2,
+    microRounds: 5,
   },
 };
