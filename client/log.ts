@@ -253,7 +253,12 @@ export const LogModel = createModel((deps: Deps, o: LogOptions): Log => {
       if (!page) return false;
       fromPage(page.messages);
       const first = page.messages[0]?.seq;
-      if (!page.more || first === undefined) return true;
+      if (!page.more) {
+        // Nothing older is retained: paging back has nothing more to load.
+        hasMore.value = false;
+        return true;
+      }
+      if (first === undefined) return true;
       cursor = first;
     }
     return cursor <= oldest;

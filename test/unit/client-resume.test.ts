@@ -143,6 +143,19 @@ describe("a welcome's gap", () => {
     expect(room.latestSeq()).toBe(304);
   });
 
+  it("knows there is nothing older to load when a fill's last page says so", async () => {
+    const world = fakeWorld();
+    const room = joinedRoom(world, welcome(user("Alice"), { messages: range(101, 103), seq: 103 }));
+    expect(room.hasMore.value).toBe(true);
+    world.responses.push({ status: 200, body: { messages: range(60, 104), more: false } });
+    reconnect(world, room);
+    world
+      .last()
+      .receive(welcome(user("Alice"), { messages: range(105, 304), seq: 304, gap: true }));
+    await flushPromises();
+    expect(room.hasMore.value).toBe(false);
+  });
+
   it("keeps the old resume point when the fill fails, and fills again on the next welcome", async () => {
     const world = fakeWorld();
     const room = joinedRoom(world, welcome(user("Alice"), { messages: range(1, 3), seq: 3 }));
