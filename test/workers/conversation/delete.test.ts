@@ -3,7 +3,8 @@
 // it has no editedAt and no reactions, and `deleted` is "author". A deleted
 // message can no longer be edited, reacted to or answered (message_unknown).
 // A delete of a message already deleted is not an error: it is answered with
-// its update to that connection alone, with no new rev.
+// its update to that connection alone, with no new rev (the right is still
+// checked: someone else gets forbidden, docs/protocol.md "Readings").
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../../protocol";
 import { applyChange, freshRoom, getJson, joinV2, newId, postReply, roomInfo } from "../helpers";
@@ -90,5 +91,15 @@ describe("delete", () => {
     await a.client.expectNothing(200, "error");
     await b.client.expectNothing(0, "update");
     expect(await roomInfo(room)).toMatchObject({ rev: tombstone.rev });
+  });
+
+  it("of a message already deleted, by someone else, is forbidden", async () => {
+    const room = freshRoom();
+    const a = await joinV2(room, "alice");
+    const b = await joinV2(room, "bob");
+    const m = await postReply(a.client, "mine");
+    await applyChange(a.client, { type: "delete", seq: m.seq });
+    b.client.send({ type: "delete", seq: m.seq });
+    expect(await b.client.next("error")).toMatchObject({ code: "forbidden", seq: m.seq });
   });
 });

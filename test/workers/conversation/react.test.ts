@@ -75,4 +75,18 @@ describe("react", () => {
     const more = await applyChange(b.client, { type: "react", seq: m.seq, emoji: "✅", on: true });
     expect(more).toMatchObject({ text: "after", editedAt: edited.editedAt });
   });
+
+  it("puts a user who removes and adds again last among the holders", async () => {
+    const room = freshRoom();
+    const a = await joinV2(room, "alice");
+    const b = await joinV2(room, "bob");
+    const m = await postReply(a.client, "again");
+    const r = (client: typeof a.client, on: boolean) =>
+      applyChange(client, { type: "react", seq: m.seq, emoji: "👍", on });
+    await r(a.client, true);
+    await r(b.client, true);
+    await r(a.client, false);
+    const back = await r(a.client, true);
+    expect(back.reactions).toEqual([{ emoji: "👍", users: [b.welcome.you.id, a.welcome.you.id] }]);
+  });
 });

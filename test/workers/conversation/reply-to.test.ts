@@ -98,4 +98,15 @@ describe("replyTo", () => {
     }
     expect(await roomInfo(room)).toMatchObject({ seq: 1 });
   });
+
+  it("stays on the reply when the original is deleted later", async () => {
+    const room = freshRoom();
+    const a = await joinV2(room, "alice");
+    const b = await joinV2(room, "bob");
+    const original = await postReply(a.client, "question?");
+    const reply = await postReply(b.client, "answer", original.seq);
+    await applyChange(a.client, { type: "delete", seq: original.seq });
+    const stored = await getJson<Message>(`/api/rooms/${room}/messages/${reply.seq}`);
+    expect(stored.body).toEqual(reply);
+  });
 });
