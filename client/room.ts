@@ -368,14 +368,16 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
         }
         return;
       }
-      case "update":
+      case "update": {
+        // A version older than the one held shows nothing new, also of one's own changes.
+        const stale = f.message.rev < (log.get(f.message.seq)?.rev ?? 0);
         // A change to a held message is never news: no unread, no mention.
         log.update(f.message);
-        // Whether or not its rev is newer (the room answers a change that
-        // changes nothing with the message as it is), it may show a change
-        // of one's own.
-        changes.updated(f.message);
+        // With the rev held, too (the room answers a change that changes
+        // nothing with the message as it is), it may show a change of one's own.
+        if (!stale) changes.updated(f.message);
         return;
+      }
       case "user":
         presence.upsert(f.user);
         return;

@@ -124,6 +124,17 @@ describe("edit", () => {
     expect(room.changes.value).toEqual([]);
   });
 
+  it("takes no acknowledgement from a version older than the one held", () => {
+    const { world, room } = setUp();
+    world.last().receive(update(room, 2, 6, withReactions([["👍", [alice.id]]])));
+    room.react(2, "👍", false);
+    // A late copy of an older version happens to show it absent.
+    world.last().receive(update(room, 2, 4, withReactions([])));
+    expect(room.changes.value).toHaveLength(1);
+    world.last().receive(update(room, 2, 7, withReactions([])));
+    expect(room.changes.value).toEqual([]);
+  });
+
   it("takes the room's answer to a change that changes nothing (the same rev) as its acknowledgement", () => {
     const { world, room } = setUp();
     room.edit(1, "again");
