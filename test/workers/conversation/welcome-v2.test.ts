@@ -86,4 +86,11 @@ describe("welcome (v2)", () => {
     c.send({ type: "join", name: "alice", v: 2 });
     expect((await c.next("welcome")).you.name).toBe("alice");
   });
+
+  it("answers a second join with v above the server's with already_joined (the state first)", async () => {
+    const room = freshRoom();
+    const a = await joinV2(room, "alice");
+    a.client.send({ type: "join", name: "alice", v: 3 });
+    expect((await a.client.next("error")).code).toBe("already_joined");
+  });
 });
