@@ -7,12 +7,21 @@
 // compares storage with every send and every client's view: nothing
 // confirmed is lost, nothing is stored twice, each sender's order holds, and
 // no client shows a hole.
+//
+// (v2) The clients change the history too: of their actions, about 70% are
+// sends, 20% reaction toggles on a recent message and 10% edits of one of
+// their own, and each deletes one of its messages at the end. The changes
+// checker (test/lib/checker.ts) then holds every change that was not
+// refused against the room's pages, and every client's folded view equals
+// those pages: a change stored before its update went out survives the
+// SIGKILL, and one that was not is written again.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { checkRoom, ResilientClient, roomInfo, totalStats, waitUntil } from "../lib/resilient";
 import { type DevServer, startDevServer } from "../lib/wrangler";
 import { sleep, UNTHROTTLED } from "./helpers";
 
 const CLIENTS = 20;
+const EMOJI = ["👍", "❤️", "😂", "🎉"];
 /** Confirmed messages before the crash, and sends per client after the restart. */
 const BEFORE_CRASH = 400;
 const AFTER_RESTART = 20;
@@ -46,13 +55,22 @@ it("loses nothing confirmed and doubles nothing across a SIGKILL and a restart",
   let sending = true;
   const sentAfterRestart = new Map<ResilientClient, number>();
   let restarted = false;
+  const pick = <T>(list: T[]): T | undefined => list[Math.floor(Math.random() * list.length)];
   const loops = clients.map(async (c, i) => {
     let n = 0;
     while (sending) {
-      c.send(`c${i} #${n++}`);
-      if (restarted) sentAfterRestart.set(c, (sentAfterRestart.get(c) ?? 0) + 1);
+      const roll = Math.random();
+      const target = roll < 0.9 ? pick(c.recent(20)) : pick(c.editable().slice(-5));
+      if (roll >= 0.7 && roll < 0.9 && target !== undefined) c.react(target, pick(EMOJI) as string);
+      else if (roll >= 0.9 && target !== undefined) c.edit(target, `c${i} #${n++} (edited)`);
+      else {
+        c.send(`c${i} #${n++}`);
+        if (restarted) sentAfterRestart.set(c, (sentAfterRestart.get(c) ?? 0) + 1);
+      }
       await sleep(100 + Math.random() * 100);
     }
+    const own = c.editable().at(-2);
+    if (own !== undefined) c.deleteMessage(own);
   });
   const confirmed = () =>
     clients.reduce((n, c) => n + c.sends().filter((s) => s.outcome.kind === "confirmed").length, 0);
@@ -85,6 +103,9 @@ it("loses nothing confirmed and doubles nothing across a SIGKILL and a restart",
   expect(verdict.counts.refused).toBe(0);
   expect(verdict.counts.stored).toBe(verdict.counts.confirmed);
   expect(latestSeq).toBeGreaterThan(seqAtCrash);
+  const changes = clients.flatMap((c) => c.changes());
+  expect(changes.filter((c) => c.kind === "react").length).toBeGreaterThan(0);
+  expect(changes.filter((c) => c.kind === "edit").length).toBeGreaterThan(0);
 
   // Every client resumed its own session (same user id) after the crash.
   for (const c of clients) {
@@ -104,6 +125,8 @@ it("loses nothing confirmed and doubles nothing across a SIGKILL and a restart",
       seqAtCrash,
       unconfirmedAtCrash,
       latestSeq,
+      changes: changes.length,
+      changesRefused: changes.filter((c) => c.refused).length,
       ...totals,
     }),
   );

@@ -6,6 +6,7 @@
 // on: the seq continues, the online list still counts every session, a token
 // still resumes its session, and the checker finds nothing lost or doubled.
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { DEFAULT_SETTINGS } from "../../protocol";
 import { checkRoom, ResilientClient, roomInfo, waitUntil } from "../lib/resilient";
 import { type DevServer, roomStarts, startDevServer } from "../lib/wrangler";
 import { sleep, UNTHROTTLED } from "./helpers";
@@ -66,7 +67,13 @@ it("keeps seq, presence and sessions through hibernation; ping does not wake it"
   });
   expect(b.sends().find((s) => s.id === id)?.outcome).toEqual({ kind: "confirmed", seq: 4 });
   await a.caughtUp(4, 30_000);
-  expect(await roomInfo(server.url, room)).toEqual({ room, online: 3, seq: 4 });
+  expect(await roomInfo(server.url, room)).toEqual({
+    room,
+    online: 3,
+    seq: 4,
+    rev: 4,
+    settings: DEFAULT_SETTINGS,
+  });
 
   // A token from before the idle still resumes its session, and the others see it back.
   c.cut();

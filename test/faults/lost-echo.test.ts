@@ -10,10 +10,16 @@
 // welcome's catch-up counts as delivered), and with `echoOnly`, where the
 // client writes the send again whatever the welcome holds, so that the
 // room's answer to a repeated id is what confirms it.
+//
+// (v2) Changes the same way: the `update` that answers a reaction, an edit
+// and a deletion is dropped and the connection cut; the client writes the
+// change again after reconnecting, the room answers the repeat (a change
+// that changes nothing) with the message as it is, and the change counts
+// once: one reaction, one edit, one rev each.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WelcomeFrame } from "../../protocol";
 import { startProxy, type WsProxy } from "../lib/proxy";
-import { checkRoom, newMessageId, ResilientClient, waitUntil } from "../lib/resilient";
+import { checkRoom, newMessageId, ResilientClient, roomInfo, waitUntil } from "../lib/resilient";
 import { type DevServer, startDevServer } from "../lib/wrangler";
 import { UNTHROTTLED } from "./helpers";
 
@@ -92,6 +98,59 @@ async function lostEcho(
   writer.close();
 }
 
+/** A reaction, an edit and a deletion whose `update` is lost, each written again. */
+async function lostUpdates(server: DevServer, proxy: WsProxy, room: string) {
+  const observer = new ResilientClient({ base: server.url, room, name: "observer" });
+  await observer.start();
+  const writer = new ResilientClient({
+    base: server.url,
+    room,
+    name: "writer",
+    wsUrl: proxy.wsUrl(room),
+    backoffBaseMs: 100,
+    backoffCapMs: 500,
+  });
+  const first = await writer.start();
+  writer.send("to react to");
+  writer.send("to edit");
+  writer.send("to delete");
+  await writer.settled(30_000);
+  const [reacted, edited, deleted] = writer.editable();
+  if (reacted === undefined || edited === undefined || deleted === undefined)
+    throw new Error("three messages of the writer's own");
+
+  for (const [seq, ask] of [
+    [reacted, () => writer.react(reacted, "👍")],
+    [edited, () => writer.edit(edited, "edited once")],
+    [deleted, () => writer.deleteMessage(deleted)],
+  ] as const) {
+    const dropped = proxy.dropUpdateOf(seq);
+    expect(ask()).toBe(true);
+    await dropped;
+    await writer.changesSettled(30_000);
+  }
+
+  const { verdict } = await checkRoom(server.url, room, [observer, writer]);
+  expect(verdict.errors).toEqual([]);
+  // Each change once: three messages and three changes make rev 6.
+  const info = await roomInfo(server.url, room);
+  expect(info.rev).toBe(info.seq + 3);
+  const seen = new Map(observer.folded().map((m) => [m.seq, m]));
+  expect(seen.get(reacted)?.reactions).toEqual([{ emoji: "👍", users: [first.you.id] }]);
+  expect(seen.get(edited)).toMatchObject({ text: "edited once" });
+  expect(seen.get(deleted)).toMatchObject({ text: "", deleted: "author" });
+  // The same session all along, and the changes went through the repeats.
+  expect(writer.welcomes.length).toBeGreaterThanOrEqual(4);
+  expect(new Set(writer.welcomes.map((w) => w.you.id)).size).toBe(1);
+  expect(writer.changes().filter((c) => c.refused)).toEqual([]);
+  console.log(JSON.stringify({ scenario: "lost-updates", ...writer.stats }));
+  // Each written again after its reconnect, and acknowledged by the answer to the repeat.
+  expect(writer.stats.changeResends).toBe(3);
+  expect(writer.stats.changesAcknowledged).toBe(3);
+  observer.close();
+  writer.close();
+}
+
 describe("lost echo, resent within the grace period", () => {
   let server: DevServer;
   let proxy: WsProxy;
@@ -110,6 +169,9 @@ describe("lost echo, resent within the grace period", () => {
   });
   it("stores it once and confirms it when written again", async () => {
     await lostEcho(server, proxy, "echo-in-grace-resent", { echoOnly: true, afterGrace: false });
+  });
+  it("applies a reaction, an edit and a deletion once when their updates are lost", async () => {
+    await lostUpdates(server, proxy, "update-in-grace");
   });
 });
 

@@ -20,11 +20,21 @@ import { randomBytes } from "node:crypto";
 import { storageKeys } from "../../client/deps";
 import type { ClientEvent } from "../../client/events";
 import { type Room, RoomModel } from "../../client/room";
-import type { ErrorFrame, MessagePage, RoomInfo, ServerFrame, WelcomeFrame } from "../../protocol";
+import type {
+  ErrorFrame,
+  Message,
+  MessagePage,
+  RoomInfo,
+  ServerFrame,
+  WelcomeFrame,
+} from "../../protocol";
 import { newMessageId as newId } from "../../protocol/ids";
 import {
+  type ChangeRecord,
   type ClientView,
+  checkChanges,
   checkHistory,
+  type FoldedMessage,
   type SendRecord,
   type StoredMessage,
   type Verdict,
@@ -83,6 +93,10 @@ export interface ResilientStats {
   pages: number;
   /** Live messages of others that arrived below a seq already shown (should never happen). */
   outOfOrder: number;
+  /** (v2) Change frames written again (after a reconnect or a rate limit). */
+  changeResends: number;
+  /** (v2) Changes of its own shown by an `update`. */
+  changesAcknowledged: number;
   /** Cuts made on purpose by the test (ws.terminate()). */
   cuts: number;
   /** Close codes seen, by code. */
@@ -127,6 +141,8 @@ export class ResilientClient {
     gaps: 0,
     pages: 0,
     outOfOrder: 0,
+    changeResends: 0,
+    changesAcknowledged: 0,
     cuts: 0,
     closes: {},
     errors: {},
@@ -144,6 +160,8 @@ export class ResilientClient {
   private readonly network: NodeNetwork;
   private readonly session;
   private readonly records: SendRecord[] = [];
+  /** Every change asked for (v2), with its refusal if the room refused it. */
+  private readonly changeLog: ChangeRecord[] = [];
   /** Sends not confirmed or refused yet, by id. */
   private readonly open = new Map<string, SendRecord>();
   private lastUserId: string | undefined;
@@ -205,6 +223,77 @@ export class ResilientClient {
     const result = this.model.send(text, id);
     if (!result.ok) this.refuse(id, `local:${result.reason}`);
     return id;
+  }
+
+  /**
+   * Asks the core for a change (v2) and records it for the checker; false
+   * when the core refused it locally (not your message, nothing to change).
+   */
+  edit(seq: number, text: string): boolean {
+    return this.change({ seq, kind: "edit", text }, () => this.model.edit(seq, text));
+  }
+  deleteMessage(seq: number): boolean {
+    return this.change({ seq, kind: "delete" }, () => this.model.deleteMessage(seq));
+  }
+  /** Toggles this client's `emoji` on message `seq`, from the state it holds. */
+  react(seq: number, emoji: string): boolean {
+    const held = this.model.message(seq);
+    const you = this.you;
+    if (!held || held.deleted || !you) return false;
+    const on = !(held.reactions?.find((r) => r.emoji === emoji)?.users.includes(you) ?? false);
+    return this.change({ seq, kind: "react", emoji, on }, () => this.model.react(seq, emoji, on));
+  }
+
+  private change(
+    c: Pick<ChangeRecord, "seq" | "kind" | "text" | "emoji" | "on">,
+    ask: () => { ok: boolean },
+  ): boolean {
+    const user = this.you;
+    if (!user || !ask().ok) return false;
+    this.changeLog.push({ ...c, sender: this.options.name, user, at: Date.now() });
+    return true;
+  }
+
+  /** The changes asked for, with their refusals. */
+  changes(): ChangeRecord[] {
+    return this.changeLog.map((c) => ({ ...c }));
+  }
+
+  /** The seqs of this client's confirmed messages that it may still edit, newest last. */
+  editable(): number[] {
+    return this.model.log.value.flatMap((e) =>
+      e.kind === "message" && this.model.canEdit(e.message) ? [e.message.seq] : [],
+    );
+  }
+
+  /** The seqs of the newest `n` messages it shows that are not deleted. */
+  recent(n: number): number[] {
+    const out: number[] = [];
+    const log = this.model.log.value;
+    for (let i = log.length - 1; i >= 0 && out.length < n; i--) {
+      const e = log[i];
+      if (e?.kind === "message" && !e.message.deleted) out.push(e.message.seq);
+    }
+    return out;
+  }
+
+  /** Its rev: the resume point, the highest rev it has seen whole. */
+  get rev(): number {
+    return this.model.rev();
+  }
+
+  /** Every change asked for is acknowledged or refused. */
+  changesSettled(timeoutMs: number): Promise<void> {
+    return waitUntil(
+      () => this.model.changes.value.length === 0 || this.stats.gaveUp !== null,
+      timeoutMs,
+      `${this.options.name}'s ${this.model.changes.value.length} pending changes`,
+    );
+  }
+
+  /** The messages it holds, folded, for the checker. */
+  folded(): FoldedMessage[] {
+    return this.model.log.value.flatMap((e) => (e.kind === "message" ? [e.message] : []));
   }
 
   /** Simulates a network failure: the socket is dropped without a closing handshake. */
@@ -277,7 +366,14 @@ export class ResilientClient {
       name: this.options.name,
       messages: this.model.log.value.flatMap((e) =>
         e.kind === "message"
-          ? [{ seq: e.message.seq, id: e.message.id, text: e.message.text }]
+          ? [
+              {
+                seq: e.message.seq,
+                id: e.message.id,
+                text: e.message.text,
+                changed: changedText(e.message),
+              },
+            ]
           : [],
       ),
     };
@@ -371,7 +467,15 @@ export class ResilientClient {
       case "page":
         s.pages += 1;
         return;
+      case "change-written":
+        if (e.again) s.changeResends += 1;
+        return;
+      case "change-acknowledged":
+        s.changesAcknowledged += 1;
+        return;
       case "open":
+      case "replaced":
+      case "change-refused":
         return;
     }
   }
@@ -394,6 +498,13 @@ export class ResilientClient {
     if (f.type !== "error") return;
     this.errorFrames.push(f);
     if (f.id !== undefined && this.open.has(f.id)) return;
+    if (f.seq !== undefined && f.code !== "rate_limited") {
+      // The core drops the oldest pending change of that seq: so does the record.
+      const refused = this.changeLog.find((c) => c.seq === f.seq && c.refused === undefined);
+      if (refused) refused.refused = f.code;
+      this.stats.refusals[f.code] = (this.stats.refusals[f.code] ?? 0) + 1;
+      return;
+    }
     this.stats.errors[f.code] = (this.stats.errors[f.code] ?? 0) + 1;
     if (f.code === "name_taken") {
       // A fresh session (token expired) whose name someone else took
@@ -493,9 +604,22 @@ export async function roomInfo(base: string, room: string): Promise<RoomInfo> {
   )) as RoomInfo;
 }
 
-/** Every retained message of a room, oldest first, by paging back from the newest. */
+/** Its text is not the one sent: edited or deleted. */
+const changedText = (m: Message): boolean => m.editedAt !== undefined || m.deleted !== undefined;
+
+/** Every retained message of a room, oldest first: its id and its text, for the checker. */
 export async function readStored(base: string, room: string): Promise<StoredMessage[]> {
-  const out: StoredMessage[] = [];
+  return (await readMessages(base, room)).map((m) => ({
+    seq: m.seq,
+    id: m.id,
+    text: m.text,
+    changed: changedText(m),
+  }));
+}
+
+/** Every retained message of a room as it is now, oldest first, by paging back from the newest. */
+export async function readMessages(base: string, room: string): Promise<Message[]> {
+  const out: Message[] = [];
   let before: number | undefined;
   for (;;) {
     const q = before === undefined ? "limit=100" : `before=${before}&limit=100`;
@@ -503,7 +627,7 @@ export async function readStored(base: string, room: string): Promise<StoredMess
       `${base}/api/rooms/${encodeURIComponent(room)}/messages?${q}`,
       `messages?${q}`,
     )) as MessagePage;
-    out.unshift(...page.messages.map((m) => ({ seq: m.seq, id: m.id, text: m.text })));
+    out.unshift(...page.messages);
     const oldest = page.messages[0]?.seq;
     if (!page.more || oldest === undefined) return out;
     before = oldest;
@@ -518,8 +642,11 @@ export interface RoomCheck {
 
 /**
  * The end of a scenario: waits until every client has settled its sends and
- * shows everything up to the room's latest seq, then runs the checker over
- * the room's storage, its seq and every client's records and view.
+ * its changes and shows everything up to the room's latest seq and rev, then
+ * runs the checker over the room's storage, its seq and every client's
+ * records and view; and (v2) the changes checker over every change asked
+ * for and every client's folded messages against the room's pages. Its
+ * findings join the verdict's errors.
  */
 export async function checkRoom(
   base: string,
@@ -528,14 +655,35 @@ export async function checkRoom(
   timeoutMs = 120_000,
 ): Promise<RoomCheck> {
   await Promise.all(clients.map((c) => c.settled(timeoutMs)));
-  const { seq: latestSeq } = await roomInfo(base, room);
+  await Promise.all(clients.map((c) => c.changesSettled(timeoutMs)));
+  const { seq: latestSeq, rev } = await roomInfo(base, room);
   await Promise.all(clients.map((c) => c.caughtUp(latestSeq, timeoutMs)));
-  const stored = await readStored(base, room);
+  await Promise.all(
+    clients.map((c) =>
+      waitUntil(() => c.rev >= rev, timeoutMs, `${c.options.name} to reach rev ${rev}`, 100),
+    ),
+  );
+  const messages = await readMessages(base, room);
+  const stored = messages.map((m) => ({
+    seq: m.seq,
+    id: m.id,
+    text: m.text,
+    changed: changedText(m),
+  }));
   const verdict = checkHistory({
     sends: clients.flatMap((c) => c.sends()),
     stored,
     latestSeq,
     views: clients.map((c) => c.view()),
   });
+  const changeErrors = checkChanges({
+    changes: clients.flatMap((c) => c.changes()),
+    stored: messages,
+    views: clients.map((c) => ({ name: c.options.name, messages: c.folded() })),
+  });
+  if (changeErrors.length) {
+    verdict.errors.push(...changeErrors);
+    verdict.ok = false;
+  }
   return { verdict, stored, latestSeq };
 }

@@ -3,6 +3,7 @@
 // so after the restart every session is away, resumes with its token under
 // the same id and name, and ends with `left` once its grace period is over.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_SETTINGS } from "../../protocol";
 import { openClient } from "../lib/client";
 import { type DevServer, startDevServer } from "../lib/wrangler";
 
@@ -34,7 +35,7 @@ describe("restart", () => {
       online: number;
       seq: number;
     };
-    expect(info).toEqual({ room, online: 0, seq: 1 });
+    expect(info).toEqual({ room, online: 0, seq: 1, rev: 1, settings: DEFAULT_SETTINGS });
 
     const alice2 = await openClient(server.wsUrl(room));
     alice2.send({ type: "join", name: "someone else", token: a.token, since: 0 });
