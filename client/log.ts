@@ -11,7 +11,9 @@
 // message or a catch-up message below the oldest message held (the room's
 // answer to an old repeated id, an old message changed while away) is, like
 // an update of a seq not held, left to paging back, so that what is held has
-// no hole and paging back goes on from its oldest message.
+// no hole and paging back goes on from its oldest message. A page asked for
+// before the latest welcome does not extend it either (it may predate changes
+// made while this client was away, which nothing would correct).
 //
 // It also owns the resume point (the highest rev it has seen whole, sent as
 // the join's `since`), paging back for older messages, and filling a
@@ -227,14 +229,23 @@ export const LogModel = createModel((deps: Deps, o: LogOptions): Log => {
     }
   };
 
-  /** A page's messages, with the updates that came for them while it was on its way. */
-  const fromPage = (messages: Message[]) => {
+  /**
+   * A page's messages, with the updates that came for them while it was on
+   * its way. A page asked for before the latest welcome only refreshes what
+   * is held: it was read before the changes made while this client was away,
+   * and the welcome's catch-up (or its gap fill, which goes down to the
+   * oldest message held) speaks only for what was held then, so messages it
+   * would add below could be stale with nothing left to correct them.
+   */
+  const fromPage = (messages: Message[], askedIn: number): boolean => {
+    const extend = askedIn === generation;
     batch(() => {
-      merge(messages, true);
+      merge(messages, extend);
       if (missed.size) merge([...missed.values()].filter((m) => held.has(m.seq)));
       if (pagesInFlight === 0) missed.clear();
     });
     acknowledge(messages, "page");
+    return extend;
   };
 
   /**
@@ -249,9 +260,11 @@ export const LogModel = createModel((deps: Deps, o: LogOptions): Log => {
     let cursor = before;
     for (let i = 0; i < most; i++) {
       if (cursor <= oldest) return true;
+      const askedIn = generation;
       const page = await fetchPage(cursor, BIG_PAGE);
       if (!page) return false;
-      fromPage(page.messages);
+      // A newer welcome came meanwhile: its own fill takes over.
+      if (!fromPage(page.messages, askedIn)) return false;
       const first = page.messages[0]?.seq;
       if (!page.more) {
         // Nothing older is retained: paging back has nothing more to load.
@@ -272,14 +285,14 @@ export const LogModel = createModel((deps: Deps, o: LogOptions): Log => {
     if (oldest === undefined) return Promise.resolve(true);
     loadingOlder.value = true;
     olderRun = (async () => {
+      const askedIn = generation;
       const page = await fetchPage(oldest, limit);
       olderRun = null;
       batch(() => {
         loadingOlder.value = false;
-        if (page) {
-          fromPage(page.messages);
+        // A page from before the latest welcome adds nothing: asked again, it comes fresh.
+        if (page && fromPage(page.messages, askedIn))
           hasMore.value = page.more && page.messages.length > 0;
-        }
       });
       return page !== null;
     })();

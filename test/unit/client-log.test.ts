@@ -164,6 +164,49 @@ describe("messages by seq and rev", () => {
     expect(room.message(3)?.reactions).toEqual([{ emoji: "👍", users: ["u-Carol"] }]);
   });
 
+  it("adds nothing below what it holds from a page asked for before the latest welcome", async () => {
+    const world = fakeWorld();
+    const range = (a: number, b: number) =>
+      Array.from({ length: b - a + 1 }, (_, i) => message(a + i, "Bob"));
+    const room = joinedRoom(world, welcome(user("Alice"), { messages: range(23, 72), seq: 72 }));
+    const answers: Array<(v: HttpResponseLike) => void> = [];
+    world.deps.fetch = (url) => {
+      world.requests.push(url);
+      return new Promise((r) => answers.push(r));
+    };
+    const page = (body: object): HttpResponseLike => ({
+      ok: true,
+      status: 200,
+      json: async () => body,
+    });
+    // Read by the room before seq 1 was edited while this client was away.
+    const loading = room.loadOlder();
+    world.last().serverClose(1006);
+    world.clock.advance(room.retryAt.value - world.clock.now);
+    world.last().open();
+    world
+      .last()
+      .receive(
+        welcome(user("Alice"), { messages: range(102, 121), seq: 121, rev: 122, gap: true }),
+      );
+    answers[0]?.(page({ messages: range(1, 22), more: false }));
+    await loading;
+    expect(room.log.value[0]?.kind === "message" && room.log.value[0].message.seq).toBe(23);
+    expect(room.hasMore.value).toBe(true);
+    expect(room.loadingOlder.value).toBe(false);
+    // The gap fill, asked for after the welcome, is fresh; so is the next page back.
+    answers[1]?.(page({ messages: range(2, 101), more: true }));
+    await flushPromises();
+    expect(room.rev()).toBe(122);
+    const again = room.loadOlder();
+    answers[2]?.(page({ messages: [edited(message(1, "Bob"), "one", 122)], more: false }));
+    await again;
+    expect(held(room).slice(0, 2)).toEqual([
+      [1, "one", 122],
+      [2, "message 2", 2],
+    ]);
+  });
+
   it("applies an update that came while a page was on its way over that page", async () => {
     const world = fakeWorld();
     const room = joinedRoom(
