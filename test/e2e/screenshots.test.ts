@@ -14,6 +14,7 @@ import {
   items,
   joinFromLanding,
   launch,
+  log,
   onlineNames,
   person,
   SEE_WITHIN,
@@ -83,11 +84,48 @@ describe.skipIf(!process.env.SCREENSHOTS)("screenshots", () => {
       await composer(p).press("Enter");
       await seeCount(items(alice.page, text.split("\n")[0] ?? text), 1);
     };
+    /** The message whose own text (not a quote of it) contains `text`. */
+    const message = (p: Page, text: string) =>
+      log(p)
+        .locator("li.msg")
+        .filter({ has: p.locator(":scope > .body", { hasText: text }) });
+    /** Opens a message's actions (they show on hover) and picks one. */
+    const act = async (p: Page, text: string, action: string) => {
+      const item = message(p, text);
+      await item.hover();
+      await item.getByRole("button", { name: "Message actions", exact: true }).click();
+      await item.getByRole("button", { name: action, exact: true }).click();
+    };
+    const react = async (p: Page, text: string, emoji: string) => {
+      await act(p, text, "Add reaction");
+      await p
+        .getByRole("dialog", { name: "Reactions" })
+        .getByRole("button", { name: emoji })
+        .click();
+    };
     await say(bob.page, "Morning! Is the new build up yet?");
     await say(alice.page, "Yes, since ten minutes.\nRelease notes: https://example.com/notes");
     await joinFromLanding(carol.page, "Carol", room);
     await say(carol.page, "Works here too.");
-    await say(bob.page, "Great, thanks Alice. I'll tell the others.");
+    // A conversation: a reply, an edit, a deletion and reactions.
+    await act(carol.page, "Works here too.", "Edit");
+    const edit = carol.page.getByRole("textbox", { name: "Edit message" });
+    await edit.fill("Works here too, on **the phone** as well.");
+    await edit.press("Enter");
+    await seeCount(message(alice.page, "on the phone as well"), 1);
+    await say(bob.page, "Oops, wrong window");
+    await act(bob.page, "Oops, wrong window", "Delete");
+    await bob.page
+      .getByRole("dialog", { name: "Delete this message?" })
+      .getByRole("button", { name: "Delete", exact: true })
+      .click();
+    await seeCount(alice.page.getByText("Message deleted"), 1);
+    await react(bob.page, "Yes, since ten minutes.", "🎉");
+    await react(carol.page, "Yes, since ten minutes.", "🎉");
+    await react(carol.page, "Yes, since ten minutes.", "👍");
+    await seeCount(alice.page.getByRole("button", { name: /^🎉 2/ }), 1);
+    await act(bob.page, "Yes, since ten minutes.", "Reply");
+    await say(bob.page, "Great, thanks @Alice. I'll tell the others.");
     await expect
       .poll(() => onlineNames(alice.page), { timeout: SEE_WITHIN })
       .toEqual(["Bob", "Alice", "Carol"]);
