@@ -1,6 +1,7 @@
 // The page at the edges of the protocol, against servers with test limits:
 // a long history paged back by scrolling to the top, and a rate limit that
-// Send waits out with a visible countdown before delivering everything once.
+// Send waits out with a visible countdown before delivering everything once,
+// and (v2) an operator's MAX_TEXT that the composer follows from the welcome.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openClient } from "../lib/client";
@@ -127,5 +128,32 @@ describe("a rate limit", () => {
     expect(await button(alice.page, "Send").isDisabled()).toBe(false);
     const all = await log(bob.page).locator(".msg .text").allTextContents();
     expect(all).toEqual(["burst 1", "burst 2", "burst 3"]);
+  });
+});
+
+describe("an operator's MAX_TEXT", () => {
+  let server: DevServer;
+
+  beforeAll(async () => {
+    server = await startDevServer({ vars: { MAX_TEXT: 500 } });
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  it("is what the composer counts and refuses, as the welcome tells it", async () => {
+    const { page } = await person(browser, server.url);
+    await joinFromLanding(page, "Alice", freshRoom("maxtext"));
+    // With the default 4000 no counter would show yet: it shows from 300 left.
+    await composer(page).fill("a".repeat(250));
+    await seeCount(page.getByText("250 characters left", { exact: true }), 1);
+    await composer(page).fill("b".repeat(501));
+    await seeCount(page.getByText("A message has at most 500 characters.", { exact: true }), 1);
+    await composer(page).press("Enter");
+    await composer(page).fill("c".repeat(500));
+    await composer(page).press("Enter");
+    await seeCount(texts(page, "c".repeat(500)), 1);
+    await expect(texts(page, "b".repeat(501)).count()).resolves.toBe(0);
   });
 });
