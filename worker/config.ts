@@ -13,9 +13,19 @@ export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
  * bindings or [vars]). The limits are widened: wrangler.toml gives strings,
  * a test or a `--var` may give numbers, and any may be left out, since
  * `parseConfig` below turns each into a number or its default.
+ *
+ * `ADMIN_KEY` (protocol v2) is a secret, not a [vars] entry: set with
+ * `wrangler secret put ADMIN_KEY`, or `.dev.vars` locally. `wrangler types`
+ * only sees it when a `.dev.vars` exists, and the generated file must not
+ * depend on one (CI regenerates it on a clean clone), so it is declared
+ * here, optional whatever that file says: unset or empty, there is no
+ * admin key.
  */
-export type Env = Omit<Cloudflare.Env, keyof Limits> & {
+export type Env = Omit<Cloudflare.Env, keyof Limits | "ADMIN_KEY"> & {
   [K in keyof Limits]?: string | number;
+} & {
+  /** The deployment's admin key: an owner key of every room. Never logged. */
+  ADMIN_KEY?: string;
 };
 
 export interface Config extends Limits {
