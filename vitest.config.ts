@@ -21,6 +21,13 @@ export const TEST_LIMITS = {
   ALLOWED_ORIGINS: "https://allowed.example, https://also.example",
 };
 
+/**
+ * The deployment's admin key inside workerd (a secret elsewhere: .dev.vars,
+ * `wrangler secret put`), so that test/workers/owners can take a room back.
+ * Only a bearer of exactly this value is the admin. Tests read it from `env`.
+ */
+export const TEST_SECRETS = { ADMIN_KEY: "test-admin-key-not-a-real-secret" };
+
 export default defineConfig({
   test: {
     // The room's info lines are noise in test output; warnings and errors stay.
@@ -30,7 +37,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: TEST_LIMITS },
+            miniflare: { bindings: { ...TEST_LIMITS, ...TEST_SECRETS } },
           }),
         ],
         test: {

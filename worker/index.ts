@@ -7,6 +7,7 @@
 // object over RPC; only the WebSocket upgrade is forwarded as a request.
 import { type Context, Hono } from "hono";
 import {
+  type ClaimedRoom,
   type HttpError,
   HttpErrorCode,
   type NewRoom,
@@ -15,6 +16,7 @@ import {
   PAGE_MAX,
 } from "../protocol";
 import { type Config, configOf, type Env } from "./config";
+import { newOwnerKey, sameSecret, sha256Hex } from "./keys";
 import { addressHash } from "./limiter";
 import { errorFields, log } from "./log";
 import { ADDR_HEADER, PLACE_HEADER } from "./room";
@@ -50,7 +52,7 @@ const API_HEADERS: Record<string, string> = {
 
 function apiError(
   c: Ctx,
-  status: 400 | 403 | 404 | 405 | 426 | 429 | 500,
+  status: 400 | 403 | 404 | 405 | 409 | 426 | 429 | 500,
   code: HttpErrorCode,
   message: string,
 ) {
@@ -73,7 +75,7 @@ const ROOM_RULE =
 
 app.notFound((c) => {
   // An empty room segment is a room name of 0 code points, not an unknown route.
-  if (/^\/api\/rooms\/\/(?:messages|ws)$/.test(c.req.path)) {
+  if (/^\/api\/rooms\/\/(?:messages|ws|claim)$/.test(c.req.path)) {
     return apiError(c, 400, HttpErrorCode.RoomInvalid, ROOM_RULE);
   }
   if (c.req.path.startsWith("/api/")) {
@@ -138,9 +140,52 @@ async function notFoundPage(c: Ctx): Promise<Response> {
 
 app.get("/api/health", (c) => c.json({ ok: true }, 200, API_HEADERS));
 
-app.post("/api/rooms", (c) => {
+/** The longest body `POST /api/rooms` reads: its allowed bodies are a few bytes. */
+const NEW_ROOM_BODY_MAX = 1024;
+
+/**
+ * (v2) The body of `POST /api/rooms`: empty, `{}`, `{"e2ee":false}` or
+ * `{"e2ee":true}`; anything else is a mistake. Answers whether the room is
+ * to be encrypted, or null when the body is none of those.
+ */
+function newRoomBody(text: string): { e2ee: boolean } | null {
+  if (text === "") return { e2ee: false };
+  if (text.length > NEW_ROOM_BODY_MAX) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return null;
+  const keys = Object.keys(data);
+  if (keys.length === 0) return { e2ee: false };
+  const { e2ee } = data as { e2ee?: unknown };
+  if (keys.length !== 1 || keys[0] !== "e2ee" || typeof e2ee !== "boolean") return null;
+  return { e2ee };
+}
+
+// A private room, owned from the start: its owner key is answered once and
+// never again; the room keeps only the key's SHA-256.
+app.post("/api/rooms", async (c) => {
+  const wanted = newRoomBody(await c.req.text());
+  if (wanted === null)
+    return apiError(
+      c,
+      400,
+      HttpErrorCode.BadRequest,
+      'The body is empty, {}, {"e2ee":false} or {"e2ee":true}.',
+    );
+  // Encrypted rooms are a later issue, which replaces this refusal with a
+  // room whose settings.e2ee is true for life.
+  if (wanted.e2ee)
+    return apiError(c, 400, HttpErrorCode.BadRequest, "Encrypted rooms are not available yet.");
   const room = privateRoomName();
-  const body: NewRoom = { room, url: `/r/${room}` };
+  const ownerKey = newOwnerKey();
+  // 128 random bits: a new name is never a room that already has an owner.
+  if (!(await c.env.ROOM.getByName(room).claim(await sha256Hex(ownerKey), false)))
+    throw new Error("a new private room already had an owner");
+  const body: NewRoom = { room, url: `/r/${room}`, ownerKey };
   return c.json(body, 201, API_HEADERS);
 });
 
@@ -159,6 +204,31 @@ const NO_COMPRESSION = "no-compression";
 
 /** The room's object, by its normalised name: the object reads that name as `ctx.id.name`. */
 const stubOf = (c: Ctx) => c.env.ROOM.getByName(c.get("room"));
+
+/**
+ * Whether the request carries `Authorization: Bearer <ADMIN_KEY>`, compared
+ * in constant time; never when ADMIN_KEY is unset or empty.
+ */
+async function isAdmin(c: Ctx): Promise<boolean> {
+  const admin = c.env.ADMIN_KEY;
+  if (!admin) return false;
+  const bearer = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(c.req.header("Authorization") ?? "")?.[1];
+  return bearer !== undefined && (await sameSecret(bearer, admin));
+}
+
+// (v2) The first claim of a room with no owner gets its owner key; a room
+// that has one answers 409. With the admin bearer the key is replaced even
+// then (the operator takes a room back); a wrong or absent bearer is an
+// ordinary claim. The key is answered once; the room keeps its SHA-256.
+app.post("/api/rooms/:room/claim", roomParam, async (c) => {
+  const replace = await isAdmin(c);
+  const ownerKey = newOwnerKey();
+  const claimed = await stubOf(c).claim(await sha256Hex(ownerKey), replace);
+  if (!claimed)
+    return apiError(c, 409, HttpErrorCode.RoomClaimed, "This room already has an owner.");
+  const body: ClaimedRoom = { room: c.get("room"), ownerKey };
+  return c.json(body, 201, API_HEADERS);
+});
 
 app.get("/api/rooms/:room", roomParam, async (c) => {
   const info = await stubOf(c).info();
@@ -266,6 +336,7 @@ const ROUTES: [string, string][] = [
   ["/api/rooms/:room/messages", "GET"],
   ["/api/rooms/:room/messages/:seq", "GET"],
   ["/api/rooms/:room/ws", "GET"],
+  ["/api/rooms/:room/claim", "POST"],
 ];
 for (const [path, allow] of ROUTES) {
   app.all(path, (c) => {
