@@ -12,10 +12,14 @@
 //
 // The same class, under the fixed name "keyring", keeps the random key of
 // that hash, so that the key is made once per deployment without a secret to
-// configure.
+// configure, and a second random key for trip codes (protocol v2: a
+// `name#secret` join shows the first 10 characters of
+// base64url(HMAC-SHA-256(trip key, secret))), so that the same secret gives
+// the same trip in every room. A secret is hashed and forgotten: never
+// stored or logged here.
 import { DurableObject } from "cloudflare:workers";
 import { configOf, type Env } from "./config";
-import { hmacHex, hmacKey } from "./hmac";
+import { hmacBase64url, hmacHex, hmacKey } from "./hmac";
 import { type Bucket, fullBucket, takeUpTo } from "./ratelimit";
 import { hex } from "./util";
 
@@ -45,12 +49,22 @@ export class AddressLimiter extends DurableObject<Env> {
     return { granted: grant.granted, retryAfterMs: grant.retryAfterMs };
   }
 
-  /** The keyring's one job: a random 256-bit key, made once and kept. */
-  async key(): Promise<string> {
-    const stored = await this.ctx.storage.get<string>("key");
+  /** The keyring's first job: the address key, a random 256-bit key, made once and kept. */
+  key(): Promise<string> {
+    return this.kept("key");
+  }
+
+  /** The keyring's second job: the trip key, made once and kept like the address key, apart from it. */
+  tripKey(): Promise<string> {
+    return this.kept("tripKey");
+  }
+
+  /** The random 256-bit key (64 hex) stored under `name`, made on first use. */
+  private async kept(name: string): Promise<string> {
+    const stored = await this.ctx.storage.get<string>(name);
     if (stored) return stored;
     const key = hex(crypto.getRandomValues(new Uint8Array(32)));
-    await this.ctx.storage.put("key", key);
+    await this.ctx.storage.put(name, key);
     return key;
   }
 }
@@ -70,4 +84,31 @@ export async function addressHash(env: Env, addr: string): Promise<string> {
       throw err;
     });
   return hmacHex(await deploymentKey, addr);
+}
+
+/** The characters of a trip: of base64url, so 60 bits of the MAC. */
+export const TRIP_LENGTH = 10;
+
+let tripKey: Promise<CryptoKey> | undefined;
+
+/**
+ * The trip of a secret (already split off and NFC-normalised by
+ * splitTripName in protocol/trip.ts): the first 10 characters of
+ * base64url(HMAC-SHA-256(the deployment's trip key, secret)). The key is
+ * asked of the keyring once per isolate; a failure is not cached.
+ */
+export async function tripOf(env: Env, secret: string): Promise<string> {
+  tripKey ??= env.LIMITER.getByName(KEYRING)
+    .tripKey()
+    .then(hmacKey)
+    .catch((err) => {
+      tripKey = undefined; // try again on the next join
+      throw err;
+    });
+  return (await hmacBase64url(await tripKey, secret)).slice(0, TRIP_LENGTH);
+}
+
+/** For tests: forgets this isolate's copy of the trip key, as a new isolate would start. */
+export function forgetTripKey(): void {
+  tripKey = undefined;
 }
