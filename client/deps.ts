@@ -63,7 +63,7 @@ export interface Deps {
   random(): number;
   /** `n` cryptographically random bytes, for message ids. */
   randomBytes(n: number): Uint8Array;
-  /** Kept across reloads: the name, unconfirmed sends. */
+  /** Kept across reloads: the name, unconfirmed sends, (v2) owner keys, ignored tags. */
   local: StorageLike;
   /** Kept for the tab: the session token of each room. */
   session: StorageLike;
@@ -100,4 +100,8 @@ export const storageKeys = {
   notify: "roomchat:notify",
   pending: (room: string) => `roomchat:pending:${room}`,
   token: (room: string) => `roomchat:token:${room}`,
+  /** (v2) The room's owner key, kept by the page that made or claimed the room; sent with every join. */
+  ownerKey: (room: string) => `roomchat:owner:${room}`,
+  /** (v2) The tags this person ignores in the room, as a JSON array. */
+  ignored: (room: string) => `roomchat:ignored:${room}`,
 };

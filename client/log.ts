@@ -1,5 +1,6 @@
 // The log of one room: the messages it holds, by seq, each with the rev of
-// its latest change, and the system lines for joins and leaves. A message
+// its latest change, and the system lines for joins and leaves (and, v2,
+// kicks and bans). A message
 // arrives live, in a welcome's catch-up, in a history page or (v2) as an
 // `update`; for a seq it already holds, the one with the higher rev wins and
 // keeps the entry's place, anything else is dropped. An `update` for a seq it
@@ -31,7 +32,8 @@ export const PAGE_SIZE = 50;
 /** Messages per page to fill a gap or to page back through everything (the protocol's most). */
 const BIG_PAGE = PAGE_MAX;
 
-export type SystemKind = "joined" | "left" | "disconnected";
+/** (v2) `kicked` and `banned`: an owner removed someone (`left` with reason kick or ban). */
+export type SystemKind = "joined" | "left" | "disconnected" | "kicked" | "banned";
 export type Entry =
   | { kind: "message"; key: string; message: Message; mine: boolean }
   | { kind: "system"; key: string; what: SystemKind; name: string; ts: number };

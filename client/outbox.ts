@@ -2,7 +2,8 @@
 // gets its id once and keeps it, is kept in storage with its text and the
 // seq it answers (`replyTo`), so a reload sends it again, is written at once
 // on a welcomed connection or else after the next welcome, waits out a
-// `rate_limited` for as long as `retryAfterMs` says, and is marked failed
+// `rate_limited` (and, v2, a `muted`) for as long as `retryAfterMs` says (a
+// mute lifted early ends the wait), and is marked failed
 // when the room refuses its text. Its text is checked against the limits of
 // the latest welcome (MAX_TEXT, MAX_FRAME), passed in as functions so that
 // nothing is hard-coded. What counts as an acknowledgement is decided by the
@@ -44,7 +45,7 @@ export interface OutboxOptions {
 
 export interface Outbox {
   pending: ReadonlySignal<Pending[]>;
-  /** Sends wait until then after a `rate_limited`. */
+  /** Sends wait until then after a `rate_limited` or (v2) a `muted`. */
   rateUntil: ReadonlySignal<number>;
   /** Posts `text` (with the id given, or a new one), answering `replyTo` if given. */
   send(text: string, id?: string, replyTo?: number): SendResult;
@@ -54,8 +55,10 @@ export interface Outbox {
   flush(): void;
   /** These sends are delivered: they leave the outbox. */
   acknowledge(acks: Ack[]): void;
-  /** The room asks to wait: this send (if any) and every later one wait `ms`. */
+  /** The room asks to wait (rate limit, slow mode, mute): this send (if any) and every later one wait `ms`. */
   rateLimited(id: string | undefined, ms: number): void;
+  /** The wait is over before its time (a mute lifted): the waiting sends are written now. */
+  waitOver(): void;
   /** The room refused this send for good. */
   refused(id: string, code: string): void;
   /** Forgets a send that the room refused. */
@@ -201,6 +204,13 @@ export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox =>
         rateUntil.value = 0;
         flush();
       }, rateUntil.value - deps.now());
+    },
+
+    waitOver() {
+      if (rateTimer !== null) deps.clearTimeout(rateTimer);
+      rateTimer = null;
+      rateUntil.value = 0;
+      flush();
     },
 
     refused(id: string, code: string) {

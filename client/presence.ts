@@ -1,7 +1,9 @@
 // Who is in the room: the session this client holds (`you`) and the ones it
 // has held here (their messages are "mine"), the others with their away and
 // back, and who is typing: notices shown for a few seconds, and one's own
-// sent at most once per TYPING_INTERVAL_MS.
+// sent at most once per TYPING_INTERVAL_MS. (v2) It also remembers the tag of
+// every user it has seen, also after they left, so that the page can tell
+// whose messages come from an ignored tag (a message names its sender by id).
 import { computed, createModel, type ReadonlySignal, signal } from "@preact/signals-core";
 import { TYPING_INTERVAL_MS, type User, type UserRef } from "../protocol";
 import type { Deps } from "./deps";
@@ -36,6 +38,8 @@ export interface Presence {
   forgetYou(): void;
   /** A session this client has held in this room. */
   isMe(userId: string): boolean;
+  /** (v2) The tag of a user seen here (present or gone). */
+  tagOf(userId: string): string | undefined;
   stop(): void;
 }
 
@@ -47,6 +51,11 @@ export const PresenceModel = createModel((deps: Deps, o: PresenceOptions): Prese
   const typingNames = computed(() => typers.value.map((t) => t.name));
   /** Session ids this client has had in this room: "mine". */
   const myUserIds = new Set<string>();
+  /** The tag of every user seen, by id. */
+  const tags = new Map<string, string>();
+  const seen = (u: User) => {
+    if (typeof u.tag === "string") tags.set(u.id, u.tag);
+  };
   let lastTypingSent = -Infinity;
   let typingTimer: unknown = null;
 
@@ -78,6 +87,8 @@ export const PresenceModel = createModel((deps: Deps, o: PresenceOptions): Prese
     welcome(me: User, list: User[]) {
       myUserIds.add(me.id);
       you.value = me;
+      seen(me);
+      for (const u of list) seen(u);
       const sorted = list.slice().sort((a, b) => a.joinedAt - b.joinedAt);
       users.value = sorted;
       // A resumed session keeps the typers who are still here.
@@ -88,6 +99,7 @@ export const PresenceModel = createModel((deps: Deps, o: PresenceOptions): Prese
     upsert(user: User) {
       // (v2) A `user` frame may be about this session (made owner, muted).
       if (user.id === you.value?.id) you.value = user;
+      seen(user);
       const list = users.value.filter((u) => u.id !== user.id);
       list.push(user);
       list.sort((a, b) => a.joinedAt - b.joinedAt);
@@ -121,6 +133,7 @@ export const PresenceModel = createModel((deps: Deps, o: PresenceOptions): Prese
     },
 
     isMe: (userId: string) => myUserIds.has(userId),
+    tagOf: (userId: string) => tags.get(userId),
 
     stop() {
       if (typingTimer !== null) deps.clearTimeout(typingTimer);

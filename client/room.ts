@@ -1,16 +1,25 @@
 // One room as a client sees it: the composed model that the page (and the
 // test clients) use. It puts together the connection (connection.ts), the
 // outbox (outbox.ts), the pending changes (changes.ts), the log (log.ts) and
-// presence (presence.ts), reads the server's frames and hands each to the
-// part it concerns, and keeps what belongs to the room as a whole: the name
-// to join with, the limits of the latest welcome, why it ended, the notice to
-// show, and the unread count. It checks a change (edit, delete, react)
+// presence (presence.ts) and (v2) the room's rules and its owners' frames
+// (moderation.ts), reads the server's frames and hands each to the part it
+// concerns, and keeps what belongs to the room as a whole: the name to join
+// with, the limits of the latest welcome, why it ended, the notice to show,
+// and the unread count. It checks a change (edit, delete, react)
 // against what it holds before asking the room, so that a refusal the client
-// can foresee is said at once and nothing is sent. It exposes read-only
+// can foresee is said at once and nothing is sent.
+//
+// (v2) Kicked (close 4002) or banned (4003), it ends and does not reconnect;
+// the page may offer to join again (`reclaim`), which after a kick joins as a
+// new session. A banned client that reloads cannot tell: the room refuses its
+// upgrade with HTTP 403 before any socket opens, and a browser sees only a
+// failed socket (no status), so the core keeps retrying with backoff; the
+// page may ask the HTTP API to find out. It exposes read-only
 // signals and named actions, and touches no DOM and no platform: everything
 // outside comes through `Deps`.
 import { batch, computed, createModel, type ReadonlySignal, signal } from "@preact/signals-core";
 import {
+  type Ban,
   CloseCode,
   checkText,
   DEFAULT_LIMITS,
@@ -26,6 +35,7 @@ import {
   PAGE_MAX,
   PROTOCOL_VERSION,
   type ServerFrame,
+  type Settings,
   type User,
   utf8Length,
   WELCOME_LIMIT_NAMES,
@@ -35,11 +45,12 @@ import { type BackoffOptions, DEFAULT_BACKOFF } from "./backoff";
 import { ChangesModel, type PendingChange } from "./changes";
 import { ConnectionModel, type ConnectionStatus, OPEN_WITHIN_MS } from "./connection";
 import { type Deps, storageKeys, writeItem } from "./deps";
-import { type Entry, LogModel } from "./log";
+import { type Entry, LogModel, type SystemKind } from "./log";
+import { ModerationModel, type SettingsPatch } from "./moderation";
 import { OutboxModel, type Pending, type SendResult } from "./outbox";
 import { PresenceModel } from "./presence";
 
-export type { Limits } from "../protocol";
+export type { Ban, Limits, Settings } from "../protocol";
 export type { ChangeKind, PendingChange } from "./changes";
 export {
   type ConnectionStatus,
@@ -48,6 +59,7 @@ export {
   PONG_WITHIN_MS,
 } from "./connection";
 export { type Entry, PAGE_SIZE, type SystemKind } from "./log";
+export type { SettingsPatch } from "./moderation";
 export type { Pending, PendingStatus, SendResult } from "./outbox";
 export { TYPING_SHOWN_MS } from "./presence";
 
@@ -72,8 +84,20 @@ export interface SendOptions {
   replyTo?: number;
 }
 
-/** Why the model stopped for good (until the user acts). */
-export type Ended = "left" | "taken_over" | "room_full" | "too_many_sessions";
+/**
+ * Why the model stopped for good (until the user acts). (v2) `kicked`: an
+ * owner ended the session (close 4002; joining again makes a new one);
+ * `banned`: an owner banned this address (close 4003); `room_locked`: the
+ * room takes no new sessions (a join without a live session to resume).
+ */
+export type Ended =
+  | "left"
+  | "taken_over"
+  | "room_full"
+  | "too_many_sessions"
+  | "kicked"
+  | "banned"
+  | "room_locked";
 
 /** A problem worth telling the user, in the place it happened (the UI words it). */
 export type Notice =
@@ -99,8 +123,17 @@ export interface RoomOptions {
    * of a repeated id run this way). Off by default.
    */
   echoOnly?: boolean;
-  /** Called for a live message from someone else that mentions your name (never for an update). */
+  /**
+   * Called for a live message from someone else that mentions your name
+   * (never for an update, nor for an ignored tag's message).
+   */
   onMention?: (message: Message) => void;
+  /**
+   * (v2) The room's owner key, sent as `join.ownerKey` with every join
+   * (resumes too). Without it, the key kept in local storage for this room
+   * (`storageKeys.ownerKey`), if any, read at every join.
+   */
+  ownerKey?: string;
 }
 
 export interface RoomApi {
@@ -123,8 +156,30 @@ export interface RoomApi {
   pending: ReadonlySignal<Pending[]>;
   hasMore: ReadonlySignal<boolean>;
   loadingOlder: ReadonlySignal<boolean>;
-  /** Sends wait until then after a `rate_limited`. */
+  /** Sends wait until then after a `rate_limited` or (v2) a `muted` (0 when none wait). */
   rateUntil: ReadonlySignal<number>;
+  /** (v2) The room's settings (the protocol's defaults before the first welcome). */
+  settings: ReadonlySignal<Settings>;
+  /** (v2) The room's bans: sent to owners only (empty for everyone else). */
+  bans: ReadonlySignal<Ban[]>;
+  /** (v2) This session is an owner (`you.role`). */
+  isOwner: ReadonlySignal<boolean>;
+  /**
+   * (v2) Until when (this client's clock) the room refuses your sends, edits
+   * and reactions; 0 when not muted. From your User's `mutedUntil` and from a
+   * `muted` answer's `retryAfterMs`; it goes back to 0 when it passes.
+   */
+  mutedUntil: ReadonlySignal<number>;
+  /**
+   * (v2) When slow mode takes your next message (this client's clock): your
+   * latest message's live arrival plus `slowMs`, or a slow-mode
+   * `rate_limited`'s `retryAfterMs`; 0 when slow mode is off, for owners,
+   * and once it passes. For the composer to show: a send before it is not
+   * held back, but answered `rate_limited` and waits (`rateUntil`).
+   */
+  slowUntil: ReadonlySignal<number>;
+  /** (v2) The tags this person ignores here (kept on the device; the log keeps their messages). */
+  ignored: ReadonlySignal<ReadonlySet<string>>;
   visible: ReadonlySignal<boolean>;
   unread: ReadonlySignal<number>;
   joined: ReadonlySignal<boolean>;
@@ -190,7 +245,36 @@ export interface RoomApi {
   latestSeq(): number;
   /** The resume point: the highest rev seen with nothing missing below it (the join's `since`). */
   rev(): number;
+  /**
+   * (v2) Owners' frames: each is written at once on a welcomed connection by
+   * an owner, with arguments the room takes (not yourself, not another
+   * owner), and returns whether it was; otherwise false and nothing is sent.
+   * Nothing is queued or written again after a reconnect: the room's answer
+   * (`left`, `user`, `bans`, `settings`, or an error shown as a notice) says
+   * whether it happened.
+   */
+  kick(userId: string): boolean;
+  /** Bans that user's address for `minutes` (1–10080; the room's default, 60, without). */
+  ban(userId: string, minutes?: number): boolean;
+  unban(tag: string): boolean;
+  /** Mutes that user for `minutes` (0–10080; 0 lifts it). */
+  mute(userId: string, minutes: number): boolean;
+  /** Changes the fields given (topic, slowMs, locked); false for an empty or invalid patch. */
+  updateSettings(patch: SettingsPatch): boolean;
+  /** (v2) Ignores (or no longer ignores) a tag: kept in local storage for this room. */
+  ignore(tag: string): void;
+  unignore(tag: string): void;
+  /** (v2) The tag of a user seen in this room, also after they left (a message names only the id). */
+  tagOf(userId: string): string | undefined;
 }
+
+/** (v2) The system line of a `left`, by its reason. */
+const LEFT_KINDS: Record<string, SystemKind> = {
+  leave: "left",
+  disconnect: "disconnected",
+  kick: "kicked",
+  ban: "banned",
+};
 
 export function roomSocketUrl(base: string, room: string): string {
   return `${base.replace(/^http/, "ws")}/api/rooms/${encodeURIComponent(room)}/ws`;
@@ -272,6 +356,8 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
       if (hadWelcome) frame.since = log.rev();
       const token = deps.session.getItem(storageKeys.token(room));
       if (token) frame.token = token;
+      const ownerKey = moderation.ownerKeyForJoin();
+      if (ownerKey) frame.ownerKey = ownerKey;
       return frame;
     },
     onFrame: (f) => onFrame(f),
@@ -294,7 +380,20 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
     canWrite: () => connection.isWelcomed(),
     you: () => presence.you.value?.id,
   });
+  const moderation = new ModerationModel(deps, {
+    room,
+    ownerKey: options.ownerKey,
+    you: presence.you,
+    user: (id) => presence.users.value.find((u) => u.id === id),
+    write: writeWelcomed,
+    canWrite: () => connection.isWelcomed(),
+  });
   const isMine = (m: Message) => presence.isMe(m.user.id) || outbox.sentHere(m.id);
+  const youId = () => presence.you.value?.id;
+  const fromIgnored = (m: Message) => {
+    const tag = presence.tagOf(m.user.id);
+    return tag !== undefined && moderation.ignored.value.has(tag);
+  };
   const log = new LogModel(deps, {
     messagesUrl: (before, limit) => messagesUrl(options.base, room, before, limit),
     isMine,
@@ -330,6 +429,12 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
       ended.value = "taken_over";
       return false;
     }
+    if (code === CloseCode.Kicked || code === CloseCode.Banned) {
+      // (v2) Do not reconnect on our own; the session is over.
+      ended.value = code === CloseCode.Kicked ? "kicked" : "banned";
+      writeItem(deps.session, storageKeys.token(room), null);
+      return false;
+    }
     // Waiting for the user to pick another name; `join` reconnects.
     if (nameError.value) return false;
     if (code === CloseCode.Abuse || code === CloseCode.TooBig || code === CloseCode.ServerError)
@@ -353,7 +458,7 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
         return;
       case "left":
         presence.left(f.user.id);
-        log.addSystem(f.reason === "leave" ? "left" : "disconnected", f.user);
+        log.addSystem(LEFT_KINDS[f.reason] ?? "disconnected", f.user);
         return;
       case "message": {
         const { type: _, ...m } = f;
@@ -361,7 +466,9 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
         // is now) may replace it, but is not news: no unread, no mention.
         if (!log.live(m)) return;
         presence.stoppedTyping(m.user.id);
-        if (!isMine(m)) {
+        // (v2) A new message of this session, live: slow mode counts from now.
+        if (m.user.id === youId()) moderation.posted();
+        if (!isMine(m) && !fromIgnored(m)) {
           if (!visible.value) unread.value++;
           if (options.onMention && mentions(m.text, presence.you.value?.name ?? name.value))
             options.onMention(m);
@@ -380,6 +487,13 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
       }
       case "user":
         presence.upsert(f.user);
+        if (f.user.id === youId()) youChanged(f.user);
+        return;
+      case "settings":
+        moderation.settingsChanged(f.settings);
+        return;
+      case "bans":
+        moderation.bansChanged(f.bans);
         return;
       case "batch":
         // Frames in one, handled in order as if they had come one by one;
@@ -405,6 +519,8 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
       hadWelcome = true;
       writeItem(deps.session, storageKeys.token(room), w.token);
       presence.welcome(w.you, w.users);
+      moderation.welcome(w.settings, w.bans);
+      youChanged(w.you);
       nameError.value = null;
       if (notice.value?.kind === "closed") notice.value = null;
       name.value = w.you.name;
@@ -420,7 +536,14 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
     changes.welcomed();
   };
 
+  /** Your User changed; a mute lifted lets the waiting sends go now. */
+  const youChanged = (me: User) => {
+    if (moderation.youChanged(me)) outbox.waitOver();
+  };
+
   const onError = (e: ErrorFrame) => {
+    // (v2) Muted: whatever it refused, say until when.
+    if (e.code === ErrorCode.Muted) moderation.muted(e.retryAfterMs);
     if (e.seq !== undefined && e.id === undefined) {
       // (v2) About a change of one's own: wait and write it again, or drop it and say why.
       if (e.code === ErrorCode.RateLimited) {
@@ -442,11 +565,26 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
         return;
       case ErrorCode.RoomFull:
       case ErrorCode.TooManySessions:
+      case ErrorCode.RoomLocked:
         batch(() => {
-          ended.value = e.code === ErrorCode.RoomFull ? "room_full" : "too_many_sessions";
+          ended.value =
+            e.code === ErrorCode.RoomFull
+              ? "room_full"
+              : e.code === ErrorCode.RoomLocked
+                ? "room_locked"
+                : "too_many_sessions";
           connection.halt(1000);
         });
         return;
+      case ErrorCode.Forbidden:
+        if (e.id === undefined && !connection.isWelcomed()) {
+          // (v2) A join with a wrong owner key (the connection stays open):
+          // join again without it, as a member, and say why. The key stays
+          // where it is kept; this model stops sending it.
+          moderation.ownerKeyRefused();
+          connection.rejoin();
+        }
+        break;
       case ErrorCode.Duplicate:
         if (e.id) outbox.acknowledge([{ id: e.id, seq: log.seqOf(e.id) ?? 0, by: "duplicate" }]);
         return;
@@ -458,6 +596,8 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
           return;
         }
         outbox.rateLimited(e.id, e.retryAfterMs ?? 1000);
+        // (v2) In slow mode, a send's wait is slow mode's (owners are exempt).
+        if (e.id !== undefined) moderation.sendRateLimited(e.retryAfterMs ?? 1000);
         return;
       case ErrorCode.TextInvalid:
         if (e.id) {
@@ -465,10 +605,16 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
           return;
         }
         break;
-      case ErrorCode.MessageUnknown:
       case ErrorCode.Muted:
-        // (v2) A send that answers a message no longer there, or from a muted
-        // session: refused for good, and said.
+        // (v2) A muted send waits out the mute, like a rate limit, and goes
+        // again (or at once when the mute is lifted); `mutedUntil` says until when.
+        if (e.id) {
+          outbox.rateLimited(e.id, e.retryAfterMs ?? 1000);
+          return;
+        }
+        break;
+      case ErrorCode.MessageUnknown:
+        // (v2) A send that answers a message no longer there: refused for good, and said.
         if (e.id) outbox.refused(e.id, e.code);
         break;
     }
@@ -495,8 +641,7 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
   // state compared with is the held message with the pending changes done,
   // so that "add, then remove at once" removes, and a repeat sends nothing.
 
-  const youId = () => presence.you.value?.id;
-  const isOwner = () => presence.you.value?.role === "owner";
+  const isOwner = () => moderation.isOwner.value;
   const gone = (m: Message) => m.deleted !== undefined || changes.pendingDelete(m.seq);
   const withinWindow = (m: Message) => deps.now() - m.ts <= limits.value.EDIT_WINDOW_MS;
   const ownSession = (m: Message) => youId() !== undefined && m.user.id === youId();
@@ -598,6 +743,12 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
     limits,
     changes: changes.changes,
     usedEmoji,
+    settings: moderation.settings,
+    bans: moderation.bans,
+    isOwner: moderation.isOwner,
+    mutedUntil: moderation.mutedUntil,
+    slowUntil: moderation.slowUntil,
+    ignored: moderation.ignored,
 
     start() {
       if (name.value) connection.connect();
@@ -689,10 +840,20 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
       outbox.stop();
       changes.stop();
       presence.stop();
+      moderation.stop();
     },
 
     latestSeq: () => log.latestSeq(),
     rev: () => log.rev(),
+
+    kick: (userId: string) => moderation.kick(userId),
+    ban: (userId: string, minutes?: number) => moderation.ban(userId, minutes),
+    unban: (tag: string) => moderation.unban(tag),
+    mute: (userId: string, minutes: number) => moderation.mute(userId, minutes),
+    updateSettings: (patch: SettingsPatch) => moderation.updateSettings(patch),
+    ignore: (tag: string) => moderation.ignore(tag),
+    unignore: (tag: string) => moderation.unignore(tag),
+    tagOf: (userId: string) => presence.tagOf(userId),
   };
 });
 
