@@ -1,7 +1,8 @@
 // Fakes for the client core (client/) under Node: a manual clock with
 // timers, a scripted socket per connection, in-memory storage and a canned
 // fetch, and the frames of a v2 room (messages with their rev, welcomes with
-// v, rev, settings and limits). The core gets them through its Deps, exactly
+// v, rev, settings, limits and, for owners, bans; users with a role, a mute
+// or a trip when told). The core gets them through its Deps, exactly
 // where the page passes the browser's own.
 import {
   type Deps,
@@ -12,6 +13,7 @@ import {
 } from "../../client/deps";
 import { type Room, RoomModel, type RoomOptions } from "../../client/room";
 import {
+  type Ban,
   DEFAULT_SETTINGS,
   type Limits,
   type Message,
@@ -163,13 +165,26 @@ export function fakeWorld(
 }
 
 let seq = 0;
-export function user(name: string, extra: Partial<{ id: string; away: boolean }> = {}) {
+/** A user as the room shows it; (v2) `role`, `mutedUntil` and `trip` only when given. */
+export function user(
+  name: string,
+  extra: Partial<{
+    id: string;
+    away: boolean;
+    tag: string;
+    role: "owner";
+    mutedUntil: number;
+    trip: string;
+  }> = {},
+) {
+  const { id, away, tag, ...v2 } = extra;
   return {
-    id: extra.id ?? `u-${name}`,
+    id: id ?? `u-${name}`,
     name,
     joinedAt: 1_700_000_000_000 + seq++,
-    away: extra.away ?? false,
-    tag: "a1b2c3d4",
+    away: away ?? false,
+    tag: tag ?? "a1b2c3d4",
+    ...v2,
   };
 }
 
@@ -222,6 +237,7 @@ export function welcome(
     token: string;
     settings: Settings;
     limits: Partial<Limits>;
+    bans: Ban[];
   }> = {},
 ) {
   const messages = extra.messages ?? [];
@@ -239,6 +255,7 @@ export function welcome(
     rev: extra.rev ?? Math.max(seq, ...messages.map((m) => m.rev ?? 0)),
     settings: extra.settings ?? { ...DEFAULT_SETTINGS },
     limits: limits(extra.limits),
+    ...(extra.bans ? { bans: extra.bans } : {}),
   };
 }
 
