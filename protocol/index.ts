@@ -233,6 +233,47 @@ export interface ReactFrame {
 }
 /** (v2) The frames that change a retained message. */
 export type ChangeFrame = EditFrame | DeleteFrame | ReactFrame;
+
+/** (v2) Owners' frames. */
+export interface KickFrame {
+  type: "kick";
+  user: string;
+}
+export interface BanFrame {
+  type: "ban";
+  user: string;
+  /** 1–10080, default 60. */
+  minutes?: number;
+}
+export interface UnbanFrame {
+  type: "unban";
+  tag: string;
+}
+export interface MuteFrame {
+  type: "mute";
+  user: string;
+  /** 0–10080; 0 lifts the mute. */
+  minutes: number;
+}
+export interface SettingsChangeFrame {
+  type: "settings";
+  topic?: string;
+  slowMs?: number;
+  locked?: boolean;
+}
+export type OwnerFrame = KickFrame | BanFrame | UnbanFrame | MuteFrame | SettingsChangeFrame;
+export const OWNER_FRAME_TYPES: ReadonlySet<string> = new Set([
+  "kick",
+  "ban",
+  "unban",
+  "mute",
+  "settings",
+]);
+/** (v2) Limits of the owners' frames. */
+export const BAN_MINUTES_MAX = 10_080;
+export const BAN_MINUTES_DEFAULT = 60;
+export const MAX_TOPIC = 300;
+export const SLOW_MS_MAX = 3_600_000;
 export interface TypingFrame {
   type: "typing";
 }
@@ -247,7 +288,8 @@ export type ClientFrame =
   | LeaveFrame
   | EditFrame
   | DeleteFrame
-  | ReactFrame;
+  | ReactFrame
+  | OwnerFrame;
 
 export interface WelcomeFrame {
   type: "welcome";
@@ -352,6 +394,13 @@ export interface MessagePage {
 export interface NewRoom {
   room: string;
   url: string;
+  /** (v2) The room's owner key, shown once. */
+  ownerKey: string;
+}
+/** (v2) `POST /api/rooms/:room/claim`. */
+export interface ClaimedRoom {
+  room: string;
+  ownerKey: string;
 }
 export interface HttpError {
   error: { code: HttpErrorCode; message: string };
@@ -517,6 +566,21 @@ const badMessage = (message: string, id?: string): Result<never, FrameError> =>
       : { code: ErrorCode.BadMessage, message, id },
   );
 
+const isWholeIn = (v: unknown, min: number, max: number): v is number =>
+  Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
+
+/** Control characters (and lone surrogates) have no place in a topic. */
+const TOPIC_FORBIDDEN_RE = /\p{Cc}/u;
+/** (v2) A room topic: 0–300 code points, valid Unicode, no control characters. */
+export function isTopic(topic: string): boolean {
+  return (
+    topic.length <= MAX_TOPIC * 2 &&
+    codePointLength(topic) <= MAX_TOPIC &&
+    !TOPIC_FORBIDDEN_RE.test(topic) &&
+    !LONE_SURROGATE_RE.test(topic)
+  );
+}
+
 /** A seq as a field: a whole number of at least 1. */
 const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 1;
 
@@ -583,6 +647,53 @@ export function parseClientFrame(raw: string): Result<ClientFrame, FrameError> {
       const { seq } = data;
       if (!isSeq(seq)) return badMessage("`delete` needs a `seq`: a whole number of at least 1.");
       return ok({ type, seq });
+    }
+    case "kick": {
+      const { user } = data;
+      if (typeof user !== "string") return badMessage("`kick` needs a string `user`.");
+      return ok({ type, user });
+    }
+    case "ban": {
+      const { user, minutes } = data;
+      if (typeof user !== "string") return badMessage("`ban` needs a string `user`.");
+      if (minutes !== undefined && !isWholeIn(minutes, 1, BAN_MINUTES_MAX))
+        return badMessage(`\`minutes\` is a whole number from 1 to ${BAN_MINUTES_MAX}.`);
+      const frame: BanFrame = { type, user };
+      if (minutes !== undefined) frame.minutes = minutes;
+      return ok(frame);
+    }
+    case "unban": {
+      const { tag } = data;
+      if (typeof tag !== "string") return badMessage("`unban` needs a string `tag`.");
+      return ok({ type, tag });
+    }
+    case "mute": {
+      const { user, minutes } = data;
+      if (typeof user !== "string") return badMessage("`mute` needs a string `user`.");
+      if (!isWholeIn(minutes, 0, BAN_MINUTES_MAX))
+        return badMessage(`\`minutes\` is a whole number from 0 to ${BAN_MINUTES_MAX}.`);
+      return ok({ type, user, minutes });
+    }
+    case "settings": {
+      const { topic, slowMs, locked } = data;
+      const frame: SettingsChangeFrame = { type };
+      if (topic !== undefined) {
+        if (typeof topic !== "string" || !isTopic(topic))
+          return badMessage(
+            `\`topic\` is a text of at most ${MAX_TOPIC} characters without control characters.`,
+          );
+        frame.topic = topic;
+      }
+      if (slowMs !== undefined) {
+        if (!isWholeIn(slowMs, 0, SLOW_MS_MAX))
+          return badMessage(`\`slowMs\` is a whole number from 0 to ${SLOW_MS_MAX}.`);
+        frame.slowMs = slowMs;
+      }
+      if (locked !== undefined) {
+        if (typeof locked !== "boolean") return badMessage("`locked` is a boolean.");
+        frame.locked = locked;
+      }
+      return ok(frame);
     }
     case "react": {
       const { seq, emoji, on } = data;

@@ -25,10 +25,10 @@
 // `update` goes out.
 import { DurableObject } from "cloudflare:workers";
 import {
+  BAN_MINUTES_DEFAULT,
   type ChangeFrame,
   CloseCode,
   checkText,
-  DEFAULT_SETTINGS,
   ErrorCode,
   type FrameError,
   HttpErrorCode,
@@ -40,6 +40,8 @@ import {
   type Message,
   type MessagePage,
   normalizeUserName,
+  OWNER_FRAME_TYPES,
+  type OwnerFrame,
   PING,
   PONG,
   PROTOCOL_VERSION,
@@ -53,12 +55,16 @@ import {
   WELCOME_LIMIT_NAMES,
   WELCOME_RECENT,
 } from "../protocol";
+import { splitTripName } from "../protocol/trip";
 import { type Config, configOf, type Env } from "./config";
 import { type Connection, Connections } from "./connections";
 import { History } from "./history";
 import { hmacHex, hmacKey } from "./hmac";
+import { sameSecret, sha256Hex } from "./keys";
 import { AddressLeases } from "./leases";
+import { tripOf } from "./limiter";
 import { errorFields, type LogFields, log } from "./log";
+import { Moderation } from "./moderation";
 import { type Bucket, fullBucket, take } from "./ratelimit";
 import { toggleReaction } from "./reactions";
 import { migrate, roomExists } from "./schema";
@@ -69,6 +75,12 @@ import { randomId } from "./util";
 export const ADDR_HEADER = "X-Roomchat-Addr";
 /** Coarse place from the worker, URI-encoded. */
 export const PLACE_HEADER = "X-Roomchat-Place";
+
+/** What a join learned before its synchronous run: whether its owner key holds, its trip. */
+interface JoinKeys {
+  owner: boolean;
+  trip?: string;
+}
 
 /** What a refused frame was about: a send's id, or a change's seq. */
 type About = { id: string } | { seq: number };
@@ -104,6 +116,7 @@ export class Room extends DurableObject<Env> {
   private readonly connections: Connections;
   private readonly sessions: Sessions;
   private readonly history: History;
+  private readonly moderation: Moderation;
   private readonly leases: AddressLeases;
   /** When the alarm is set for, as far as this instance knows. */
   private alarmAt: number | null = null;
@@ -117,6 +130,7 @@ export class Room extends DurableObject<Env> {
     this.exists = roomExists(this.sql);
     if (this.exists) migrate(ctx.storage);
     this.history = new History(this.sql, this.config, this.exists);
+    this.moderation = new Moderation(this.sql, this.exists);
     this.sessions = new Sessions(this.sql, this.config);
     this.connections = new Connections(ctx);
     this.leases = new AddressLeases({
@@ -158,6 +172,20 @@ export class Room extends DurableObject<Env> {
     return this.history.page(before, limit);
   }
 
+  /**
+   * (v2) Sets the SHA-256 of the room's owner key: when the room has none,
+   * or always with `replace` (the operator with ADMIN_KEY). False when it
+   * had one. Everyone in the room learns that it is owned.
+   */
+  claim(keyHash: string, replace: boolean): boolean {
+    this.create();
+    const wasOwned = this.moderation.settings().owned;
+    if (!this.moderation.claim(keyHash, replace)) return false;
+    if (!wasOwned) this.connections.broadcast({ type: "settings", settings: this.settings() });
+    this.logEvent("info", "claimed", { replace });
+    return true;
+  }
+
   /** One retained message as it is now, or null (`GET …/messages/:seq`). */
   message(seq: number): Message | null {
     if (!this.exists) return null;
@@ -184,13 +212,32 @@ export class Room extends DurableObject<Env> {
     }
   }
 
+  /** Makes the room's tables, the first time something writes to it. */
+  private create(): void {
+    if (this.exists) return;
+    migrate(this.ctx.storage);
+    this.exists = true;
+    this.moderation.created();
+  }
+
   private async upgrade(request: Request): Promise<Response> {
-    if (!this.exists) {
-      migrate(this.ctx.storage);
-      this.exists = true;
-    }
+    this.create();
     const limiter = request.headers.get(ADDR_HEADER) ?? "unknown";
     const addrKey = await this.addressKey(limiter);
+    // (v2) A banned address gets no socket at all.
+    const ban = this.moderation.banned(addrKey, addrKey.slice(0, 8), Date.now());
+    if (ban) {
+      this.logEvent("info", "refused", { code: HttpErrorCode.Banned, tag: ban.tag });
+      return Response.json(
+        {
+          error: {
+            code: HttpErrorCode.Banned,
+            message: `You are banned from this room until ${new Date(ban.until).toISOString()}.`,
+          },
+        },
+        { status: 403 },
+      );
+    }
     // The first lease is fetched before the socket opens, so that the first
     // sends find tokens; this is the one place where the room may wait.
     if (!this.leases.has(limiter)) await this.leases.topUp(limiter);
@@ -236,7 +283,10 @@ export class Room extends DurableObject<Env> {
     // is stored, relayed or answered.
     if (conn.dead) return;
     try {
-      this.onFrame(ws, conn, data);
+      // Only a join with an owner key or a trip waits (for a hash); every
+      // other frame is handled in one synchronous run.
+      const waiting = this.onFrame(ws, conn, data);
+      if (waiting) await waiting;
     } catch (err) {
       this.logEvent("error", "frame_failed", { user: conn.userId, ...errorFields(err) });
       this.detach(ws, conn, {
@@ -298,6 +348,10 @@ export class Room extends DurableObject<Env> {
     const now = Date.now();
     // Sessions whose grace period is over leave for good.
     for (const row of this.sessions.expired(now)) this.endSession(row, "disconnect");
+    // (v2) Bans and mutes end on their own.
+    if (this.moderation.expireBans(now)) this.sendBans(now);
+    for (const row of this.sessions.expiredMutes(now))
+      this.connections.broadcast({ type: "user", user: this.sessions.mute(row, null) });
     // Connections that never joined are closed.
     for (const [ws, conn] of this.connections.entries()) {
       if (
@@ -319,7 +373,11 @@ export class Room extends DurableObject<Env> {
   // -------------------------------------------------------------------------
   // Frames
 
-  private onFrame(ws: WebSocket, conn: Connection, data: string | ArrayBuffer): void {
+  private onFrame(
+    ws: WebSocket,
+    conn: Connection,
+    data: string | ArrayBuffer,
+  ): Promise<void> | undefined {
     const max = this.config.MAX_FRAME;
     if (typeof data !== "string") {
       if (data.byteLength > max) {
@@ -363,7 +421,9 @@ export class Room extends DurableObject<Env> {
         });
         return;
       }
-      this.join(ws, conn, frame);
+      if (frame.ownerKey !== undefined || frame.name.includes("#"))
+        return this.joinWithKeys(ws, conn, frame);
+      this.join(ws, conn, frame, { owner: false });
       return;
     }
     if (conn.userId === undefined) {
@@ -389,11 +449,61 @@ export class Room extends DurableObject<Env> {
       case "react":
         this.change(ws, conn, frame);
         return;
+      default:
+        if (OWNER_FRAME_TYPES.has(frame.type)) this.moderate(ws, conn, frame as OwnerFrame);
+        return;
     }
   }
 
-  private join(ws: WebSocket, conn: Connection, frame: JoinFrame): void {
+  /**
+   * A join with an owner key or a trip: the hashes are computed first (Web
+   * Crypto is asynchronous), then the join runs synchronously like any
+   * other, after checking again that the connection is still open and has
+   * not joined meanwhile. A trip's secret is used here and forgotten.
+   */
+  private async joinWithKeys(ws: WebSocket, conn: Connection, frame: JoinFrame): Promise<void> {
+    const keys: JoinKeys = { owner: false };
+    if (frame.ownerKey !== undefined) keys.owner = await this.isOwnerKey(frame.ownerKey);
+    const split = splitTripName(frame.name);
+    // A wrong key is refused before the name is judged (join() checks it first too).
+    if ("error" in split && (frame.ownerKey === undefined || keys.owner)) {
+      if (conn.dead || conn.userId !== undefined) return;
+      this.refuse(ws, conn, { code: ErrorCode.NameInvalid, message: split.error });
+      return;
+    }
+    if ("error" in split) {
+      if (conn.dead || conn.userId !== undefined) return;
+      this.refuse(ws, conn, { code: ErrorCode.Forbidden, message: "That owner key is wrong." });
+      return;
+    }
+    if (split.secret !== undefined) keys.trip = await tripOf(this.env, split.secret);
+    if (conn.dead) return;
+    if (conn.userId !== undefined) {
+      this.refuse(ws, conn, {
+        code: ErrorCode.AlreadyJoined,
+        message: "This connection has joined already.",
+      });
+      return;
+    }
+    this.join(ws, conn, { ...frame, name: split.name }, keys);
+  }
+
+  /** The room's own owner key, or the deployment's ADMIN_KEY, compared in constant time. */
+  private async isOwnerKey(key: string): Promise<boolean> {
+    const stored = this.moderation.ownerHash();
+    const [own, admin] = await Promise.all([
+      stored === null ? false : sha256Hex(key).then((h) => sameSecret(h, stored)),
+      this.env.ADMIN_KEY ? sameSecret(key, this.env.ADMIN_KEY) : false,
+    ]);
+    return own || admin;
+  }
+
+  private join(ws: WebSocket, conn: Connection, frame: JoinFrame, keys: JoinKeys): void {
     const now = Date.now();
+    if (frame.ownerKey !== undefined && !keys.owner) {
+      this.refuse(ws, conn, { code: ErrorCode.Forbidden, message: "That owner key is wrong." });
+      return;
+    }
     let resumed = frame.token === undefined ? undefined : this.sessions.byToken(frame.token);
     // A session past its grace is over even if the alarm has not run yet.
     if (resumed && this.sessions.graceOver(resumed, now)) {
@@ -416,14 +526,23 @@ export class Room extends DurableObject<Env> {
           });
         }
       }
-      const on = this.sessions.resume(resumed, conn.id);
+      let on = this.sessions.resume(resumed, conn.id);
+      // A resumed session keeps its role; the owner key can give it one.
+      const promoted = keys.owner && on.row.role !== "owner";
+      if (promoted) on = this.sessions.makeOwner(on.row);
       row = on.row;
+      if (promoted) this.connections.broadcast({ type: "user", user: on.user }, ws);
       if (rate) conn.rate = rate;
       if (dups) conn.dups = dups;
       if (wasAway) this.connections.broadcast({ type: "back", user: on.user }, ws);
       this.logEvent("info", "resumed", { user: row.user_id, wasAway });
     } else {
-      const fresh = this.admit(ws, conn, frame, now);
+      // Owners are exempt from the lock; resuming with a token is not a new session.
+      if (this.moderation.settings().locked && !keys.owner) {
+        this.refuse(ws, conn, { code: ErrorCode.RoomLocked, message: "This room is locked." });
+        return;
+      }
+      const fresh = this.admit(ws, conn, frame, now, keys);
       if (!fresh) return;
       row = fresh;
     }
@@ -433,7 +552,9 @@ export class Room extends DurableObject<Env> {
 
     const users = [...this.sessions.users().values()];
     const { messages, gap } = this.history.catchUp(frame.since, WELCOME_RECENT, WELCOME_CATCH_UP);
+    const owner = row.role === "owner";
     this.connections.sendTo(ws, {
+      ...(owner ? { bans: this.moderation.bans(now) } : {}),
       type: "welcome",
       room: this.room,
       you: toUser(row),
@@ -449,9 +570,9 @@ export class Room extends DurableObject<Env> {
     });
   }
 
-  /** The room's settings (owners, moderation and encrypted rooms come with later issues). */
+  /** The room's settings. */
   private settings(): Settings {
-    return { ...DEFAULT_SETTINGS };
+    return this.moderation.settings();
   }
 
   /** The limits this deployment runs with, as a welcome tells them. */
@@ -468,7 +589,13 @@ export class Room extends DurableObject<Env> {
    * leaves the connection open, and only a join that succeeds takes a join
    * token.
    */
-  private admit(ws: WebSocket, conn: Connection, frame: JoinFrame, now: number): SessionRow | null {
+  private admit(
+    ws: WebSocket,
+    conn: Connection,
+    frame: JoinFrame,
+    now: number,
+    keys: JoinKeys,
+  ): SessionRow | null {
     const name = normalizeUserName(frame.name);
     if (!name.ok) {
       this.refuse(ws, conn, { code: ErrorCode.NameInvalid, message: name.error });
@@ -481,7 +608,14 @@ export class Room extends DurableObject<Env> {
     }
     const { key, replaced } = checked.admission;
     if (replaced) this.endSession(replaced, "disconnect");
-    const opener = { connId: conn.id, addrKey: conn.addrKey, tag: conn.tag, place: conn.place };
+    const opener = {
+      connId: conn.id,
+      addrKey: conn.addrKey,
+      tag: conn.tag,
+      place: conn.place,
+      trip: keys.trip,
+      owner: keys.owner,
+    };
     const { row, user } = this.sessions.create(opener, name.value, key, now);
     this.connections.broadcast({ type: "joined", user }, ws);
     this.logEvent("info", "joined", { user: row.user_id, tag: row.tag });
@@ -550,12 +684,139 @@ export class Room extends DurableObject<Env> {
     }
 
     const now = Date.now();
+    if (this.refuseIfMuted(ws, conn, { id: frame.id }, now)) return;
+    // Slow mode: one message per slowMs per session; owners are exempt.
+    const slowMs = this.moderation.settings().slowMs;
+    const slowed = slowMs > 0 && !this.isOwner(conn);
+    if (slowed) {
+      const last = this.sessions.postedAt(conn.userId as string);
+      if (last !== null && now - last < slowMs) {
+        this.refuse(ws, conn, {
+          code: ErrorCode.RateLimited,
+          message: `Slow mode: one message every ${Math.ceil(slowMs / 1000)} s.`,
+          id: frame.id,
+          retryAfterMs: last + slowMs - now,
+        });
+        return;
+      }
+    }
     if (!this.takeRateToken(ws, conn, { id: frame.id }, now)) return;
 
     const user = { id: conn.userId as string, name: conn.name as string };
     const message = this.history.append(frame.id, user, frame.text, now, frame.replyTo);
+    if (slowed) this.sessions.setPostedAt(user.id, now);
     this.connections.broadcast({ type: "message", ...message });
     this.leases.spend(conn.limiter);
+  }
+
+  /**
+   * (v2) An owner's frame. The right comes first (`forbidden` for anyone
+   * else), then the target (`user_unknown`), then whom it may act on (not
+   * itself, not another owner, and no ban of its own address: `forbidden`).
+   * Moderation takes no rate token. Every change is stored, then told: the
+   * room's settings to everyone, bans to owners, a mute as the user's new
+   * state to everyone; a kick or a ban ends the sessions concerned with
+   * 4002 or 4003 and `left` with that reason.
+   */
+  private moderate(ws: WebSocket, conn: Connection, frame: OwnerFrame): void {
+    const refuse = (code: FrameError["code"], message: string) =>
+      this.refuse(ws, conn, { code, message });
+    if (!this.isOwner(conn)) {
+      refuse(ErrorCode.Forbidden, "Only an owner of this room may do that.");
+      return;
+    }
+    const now = Date.now();
+    const me = conn.userId as string;
+    if (frame.type === "settings") {
+      const patch: { topic?: string; slowMs?: number; locked?: boolean } = {};
+      if (frame.topic !== undefined) patch.topic = frame.topic;
+      if (frame.slowMs !== undefined) patch.slowMs = frame.slowMs;
+      if (frame.locked !== undefined) patch.locked = frame.locked;
+      const settings = this.moderation.update(patch);
+      this.connections.broadcast({ type: "settings", settings });
+      this.logEvent("info", "settings_changed", { user: me });
+      return;
+    }
+    if (frame.type === "unban") {
+      if (!this.moderation.unban(frame.tag, now)) {
+        refuse(ErrorCode.UserUnknown, "No ban of this room has that tag.");
+        return;
+      }
+      this.logEvent("info", "unbanned", { user: me, tag: frame.tag });
+      this.sendBans(now);
+      return;
+    }
+    const target = this.sessions.byUser(frame.user);
+    if (!target) {
+      refuse(ErrorCode.UserUnknown, "No session of this room has that id.");
+      return;
+    }
+    if (target.user_id === me || target.role === "owner") {
+      refuse(ErrorCode.Forbidden, "An owner cannot act on itself or on another owner.");
+      return;
+    }
+    switch (frame.type) {
+      case "kick":
+        this.logEvent("info", "kicked", { user: target.user_id, by: me });
+        this.endSession(target, "kick", CloseCode.Kicked);
+        return;
+      case "ban": {
+        if (target.tag === conn.tag) {
+          refuse(
+            ErrorCode.Forbidden,
+            "That session shares your address: a ban would hold you too.",
+          );
+          return;
+        }
+        const until = now + (frame.minutes ?? BAN_MINUTES_DEFAULT) * 60_000;
+        this.moderation.ban(target.addr ?? target.tag, target.tag, until);
+        this.logEvent("info", "banned", { tag: target.tag, by: me, until });
+        // Every session of that address, whatever its name.
+        for (const row of this.sessions.ofAddress(target.addr, target.tag))
+          this.endSession(row, "ban", CloseCode.Banned);
+        this.sendBans(now);
+        this.scheduleAlarm(until);
+        return;
+      }
+      case "mute": {
+        const until = frame.minutes === 0 ? null : now + frame.minutes * 60_000;
+        const user = this.sessions.mute(target, until);
+        this.connections.broadcast({ type: "user", user });
+        this.logEvent("info", until === null ? "unmuted" : "muted", {
+          user: target.user_id,
+          by: me,
+        });
+        if (until !== null) this.scheduleAlarm(until);
+        return;
+      }
+    }
+  }
+
+  /** The bans in force, to every owner's connection. */
+  private sendBans(now: number): void {
+    const bans = this.moderation.bans(now);
+    for (const [ws, conn] of this.connections.entries()) {
+      if (!conn.dead && this.isOwner(conn)) this.connections.sendTo(ws, { type: "bans", bans });
+    }
+  }
+
+  /** Whether this connection's session is an owner (from the roster, in memory). */
+  private isOwner(conn: Connection): boolean {
+    return conn.userId !== undefined && this.sessions.users().get(conn.userId)?.role === "owner";
+  }
+
+  /** A muted session's send, edit or reaction is refused with the time left. */
+  private refuseIfMuted(ws: WebSocket, conn: Connection, about: About, now: number): boolean {
+    const until =
+      conn.userId === undefined ? undefined : this.sessions.users().get(conn.userId)?.mutedUntil;
+    if (until === undefined || until <= now) return false;
+    this.refuse(ws, conn, {
+      code: ErrorCode.Muted,
+      message: "An owner has muted you in this room.",
+      ...about,
+      retryAfterMs: until - now,
+    });
+    return true;
   }
 
   /**
@@ -584,7 +845,9 @@ export class Room extends DurableObject<Env> {
     }
     // The session that posted a message is its author: a resumed session
     // (same id) is, a new session under the same name is not.
-    if (frame.type !== "react" && message.user.id !== userId) {
+    // An owner may delete any message (as "owner"; its own as "author").
+    const asOwner = frame.type === "delete" && message.user.id !== userId && this.isOwner(conn);
+    if (frame.type !== "react" && message.user.id !== userId && !asOwner) {
       refuse(ErrorCode.Forbidden, "Only its author may change a message.");
       return;
     }
@@ -606,7 +869,8 @@ export class Room extends DurableObject<Env> {
         break;
       }
       case "delete":
-        if (!message.deleted) apply = () => this.history.remove(message, "author");
+        if (!message.deleted)
+          apply = () => this.history.remove(message, asOwner ? "owner" : "author");
         break;
       case "react": {
         if (!isReactionEmoji(frame.emoji)) {
@@ -625,6 +889,8 @@ export class Room extends DurableObject<Env> {
         break;
       }
     }
+    // A muted session may still delete its own messages.
+    if (frame.type !== "delete" && this.refuseIfMuted(ws, conn, { seq }, now)) return;
     if (!apply) {
       this.connections.sendTo(ws, { type: "update", message });
       return;
@@ -794,6 +1060,8 @@ export class Room extends DurableObject<Env> {
     const due = [
       this.sessions.nextExpiry(),
       this.connections.nextJoinTimeout(this.config.JOIN_TIMEOUT_MS),
+      this.moderation.nextExpiry(),
+      this.sessions.nextMuteEnd(),
     ].filter((t): t is number => t !== null);
     if (due.length > 0) this.scheduleAlarm(Math.min(...due));
   }

@@ -95,6 +95,32 @@ const MIGRATIONS: readonly Migration[] = [
   ALTER TABLE messages ADD COLUMN reactions TEXT;
   CREATE INDEX messages_rev ON messages (rev);
   `,
+  // 5 (protocol v2, owners and moderation): a session's role, mute and trip,
+  // and when it last posted (for slow mode); the room's settings and the
+  // SHA-256 of its owner key in one row; bans by the room's hash of the
+  // address, with the tag that names them to owners.
+  `
+  ALTER TABLE sessions ADD COLUMN role TEXT;
+  ALTER TABLE sessions ADD COLUMN muted_until INTEGER;
+  ALTER TABLE sessions ADD COLUMN trip TEXT;
+  ALTER TABLE sessions ADD COLUMN posted_at INTEGER;
+  CREATE INDEX sessions_muted ON sessions (muted_until) WHERE muted_until IS NOT NULL;
+  CREATE TABLE settings (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    topic      TEXT    NOT NULL DEFAULT '',
+    slow_ms    INTEGER NOT NULL DEFAULT 0,
+    locked     INTEGER NOT NULL DEFAULT 0,
+    e2ee       INTEGER NOT NULL DEFAULT 0,
+    owner_hash TEXT
+  );
+  CREATE TABLE bans (
+    addr  TEXT    PRIMARY KEY,
+    tag   TEXT    NOT NULL,
+    until INTEGER NOT NULL
+  );
+  CREATE INDEX bans_until ON bans (until);
+  CREATE INDEX bans_tag ON bans (tag);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

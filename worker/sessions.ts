@@ -24,6 +24,14 @@ export interface SessionRow extends Record<string, SqlStorageValue> {
   /** The bucket of answers to repeated ids, kept while the session is away. */
   dup_tokens: number | null;
   dup_at: number | null;
+  /** (v2) "owner", or null. */
+  role: string | null;
+  /** (v2) Until when the session is muted, or null. */
+  muted_until: number | null;
+  /** (v2) The trip of `name#secret`, or null. */
+  trip: string | null;
+  /** (v2) When it last posted a message (slow mode), or null. */
+  posted_at: number | null;
 }
 
 export const toUser = (r: SessionRow): User => {
@@ -35,6 +43,9 @@ export const toUser = (r: SessionRow): User => {
     tag: r.tag,
   };
   if (r.place) user.from = r.place;
+  if (r.trip) user.trip = r.trip;
+  if (r.role === "owner") user.role = "owner";
+  if (r.muted_until !== null) user.mutedUntil = r.muted_until;
   return user;
 };
 
@@ -56,6 +67,9 @@ export interface Opener {
   addrKey: string;
   tag: string;
   place: string | undefined;
+  /** (v2) */
+  trip?: string | undefined;
+  owner?: boolean;
 }
 
 export class Sessions {
@@ -228,9 +242,13 @@ export class Sessions {
       addr: by.addrKey,
       dup_tokens: null,
       dup_at: null,
+      role: by.owner ? "owner" : null,
+      muted_until: null,
+      trip: by.trip ?? null,
+      posted_at: null,
     };
     this.sql.exec(
-      "INSERT INTO sessions (user_id, token, name, name_key, tag, place, joined_at, conn_id, addr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO sessions (user_id, token, name, name_key, tag, place, joined_at, conn_id, addr, role, trip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       row.user_id,
       row.token,
       row.name,
@@ -240,8 +258,62 @@ export class Sessions {
       row.joined_at,
       row.conn_id,
       row.addr,
+      row.role,
+      row.trip,
     );
     return { row, user: this.rosterPut(row) };
+  }
+
+  /** (v2) Makes a session an owner; returns it as shown. */
+  makeOwner(row: SessionRow): { row: SessionRow; user: User } {
+    this.sql.exec("UPDATE sessions SET role = 'owner' WHERE user_id = ?", row.user_id);
+    const updated = { ...row, role: "owner" };
+    return { row: updated, user: this.rosterPut(updated) };
+  }
+
+  /** (v2) Mutes a session until then, or lifts its mute (null). */
+  mute(row: SessionRow, until: number | null): User {
+    this.sql.exec("UPDATE sessions SET muted_until = ? WHERE user_id = ?", until, row.user_id);
+    return this.rosterPut({ ...row, muted_until: until });
+  }
+
+  /** (v2) Sessions whose mute has ended at `now`. */
+  expiredMutes(now: number): SessionRow[] {
+    return this.sql
+      .exec<SessionRow>(
+        "SELECT * FROM sessions WHERE muted_until IS NOT NULL AND muted_until <= ?",
+        now,
+      )
+      .toArray();
+  }
+
+  /** (v2) When the first mute ends, if any. */
+  nextMuteEnd(): number | null {
+    return this.sql.exec<{ t: number | null }>("SELECT min(muted_until) AS t FROM sessions").one()
+      .t;
+  }
+
+  /** (v2) The sessions made from an address (by the room's hash of it, or its tag). */
+  ofAddress(addr: string | null, tag: string): SessionRow[] {
+    return this.sql
+      .exec<SessionRow>("SELECT * FROM sessions WHERE addr = ? OR tag = ?", addr, tag)
+      .toArray();
+  }
+
+  /** (v2) When the session last posted (slow mode). */
+  postedAt(userId: string): number | null {
+    return (
+      this.sql
+        .exec<{ posted_at: number | null }>(
+          "SELECT posted_at FROM sessions WHERE user_id = ?",
+          userId,
+        )
+        .toArray()[0]?.posted_at ?? null
+    );
+  }
+
+  setPostedAt(userId: string, at: number): void {
+    this.sql.exec("UPDATE sessions SET posted_at = ? WHERE user_id = ?", at, userId);
   }
 
   /** A session is over: its row goes. */

@@ -3,13 +3,7 @@
 // fails the test with a message instead of hanging it.
 import { env, SELF } from "cloudflare:test";
 import { vi } from "vitest";
-import {
-  type ClientFrame,
-  DEFAULT_LIMITS,
-  type Message,
-  type RoomInfo,
-  type ServerFrame,
-} from "../../protocol";
+import { DEFAULT_LIMITS, type Message, type RoomInfo, type ServerFrame } from "../../protocol";
 import { newMessageId } from "../../protocol/ids";
 import type { Env } from "../../worker/config";
 
@@ -49,7 +43,11 @@ export interface Client {
   ws: WebSocket;
   /** Every frame received so far, parsed (text frames that are not JSON are kept as strings). */
   frames: (ServerFrame | string)[];
-  send(frame: ClientFrame | Record<string, unknown>): void;
+  /**
+   * Any object: the tests send well-formed frames (ClientFrame) as well as
+   * frames with wrong or extra fields on purpose.
+   */
+  send(frame: object): void;
   sendRaw(data: string | ArrayBuffer): void;
   /** The next frame not yet taken (optionally of a type), within `timeoutMs`. */
   next<T extends ServerFrame["type"]>(
