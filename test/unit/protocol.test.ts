@@ -568,3 +568,56 @@ describe("parseClientFrame", () => {
     );
   });
 });
+
+describe("parseClientFrame, owners' frames (v2)", () => {
+  const parse = (frame: unknown) => parseClientFrame(JSON.stringify(frame));
+  const code = (frame: unknown) => {
+    const r = parse(frame);
+    return r.ok ? "ok" : r.error.code;
+  };
+
+  it("accepts each owner frame with fields in range, and keeps only its fields", () => {
+    expect(parse({ type: "kick", user: "u1", extra: 1 })).toEqual({
+      ok: true,
+      value: { type: "kick", user: "u1" },
+    });
+    expect(parse({ type: "ban", user: "u1" })).toEqual({
+      ok: true,
+      value: { type: "ban", user: "u1" },
+    });
+    expect(code({ type: "ban", user: "u1", minutes: 1 })).toBe("ok");
+    expect(code({ type: "ban", user: "u1", minutes: 10080 })).toBe("ok");
+    expect(code({ type: "unban", tag: "abcdef12" })).toBe("ok");
+    expect(code({ type: "mute", user: "u1", minutes: 0 })).toBe("ok");
+    expect(code({ type: "mute", user: "u1", minutes: 10080 })).toBe("ok");
+    expect(parse({ type: "settings", topic: "", slowMs: 3600000, locked: false })).toEqual({
+      ok: true,
+      value: { type: "settings", topic: "", slowMs: 3600000, locked: false },
+    });
+    expect(parse({ type: "settings" })).toEqual({ ok: true, value: { type: "settings" } });
+    expect(code({ type: "settings", topic: "話".repeat(300) })).toBe("ok");
+  });
+
+  it("a field outside its range or of the wrong type is bad_message", () => {
+    for (const frame of [
+      { type: "kick" },
+      { type: "kick", user: 1 },
+      { type: "ban", user: "u1", minutes: 0 },
+      { type: "ban", user: "u1", minutes: 10081 },
+      { type: "ban", user: "u1", minutes: 1.5 },
+      { type: "unban" },
+      { type: "mute", user: "u1" },
+      { type: "mute", user: "u1", minutes: -1 },
+      { type: "mute", user: "u1", minutes: 10081 },
+      { type: "settings", topic: "話".repeat(301) },
+      { type: "settings", topic: "a\u0007b" },
+      { type: "settings", topic: "a\nb" },
+      { type: "settings", topic: "\ud800" },
+      { type: "settings", topic: 1 },
+      { type: "settings", slowMs: -1 },
+      { type: "settings", slowMs: 3600001 },
+      { type: "settings", locked: "yes" },
+    ])
+      expect(code(frame), JSON.stringify(frame)).toBe("bad_message");
+  });
+});
