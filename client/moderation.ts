@@ -221,8 +221,10 @@ export const ModerationModel = createModel((deps: Deps, o: ModerationOptions): M
       const was = mutedUntil.value;
       batch(() => {
         setMuted(typeof me.mutedUntil === "number" ? me.mutedUntil : 0);
-        // Made owner (exempt) or no longer one: slow mode's wait follows.
+        // Made owner (exempt) or no longer one: slow mode's wait follows;
+        // the bans are for owners only.
         refreshSlow();
+        if (me.role !== "owner" && bans.value.length) bans.value = [];
       });
       return was > 0 && mutedUntil.value === 0;
     },

@@ -57,7 +57,7 @@ export interface Outbox {
   acknowledge(acks: Ack[]): void;
   /** The room asks to wait (rate limit, slow mode, mute): this send (if any) and every later one wait `ms`. */
   rateLimited(id: string | undefined, ms: number): void;
-  /** The wait is over before its time (a mute lifted): the waiting sends are written now. */
+  /** The wait is over before its time (a mute lifted): the next flush writes the waiting sends. */
   waitOver(): void;
   /** The room refused this send for good. */
   refused(id: string, code: string): void;
@@ -210,7 +210,6 @@ export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox =>
       if (rateTimer !== null) deps.clearTimeout(rateTimer);
       rateTimer = null;
       rateUntil.value = 0;
-      flush();
     },
 
     refused(id: string, code: string) {

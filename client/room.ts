@@ -487,7 +487,11 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
       }
       case "user":
         presence.upsert(f.user);
-        if (f.user.id === youId()) youChanged(f.user);
+        // A mute of yours lifted: the sends waiting it out go now.
+        if (f.user.id === youId() && moderation.youChanged(f.user)) {
+          outbox.waitOver();
+          outbox.flush();
+        }
         return;
       case "settings":
         moderation.settingsChanged(f.settings);
@@ -520,7 +524,8 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
       writeItem(deps.session, storageKeys.token(room), w.token);
       presence.welcome(w.you, w.users);
       moderation.welcome(w.settings, w.bans);
-      youChanged(w.you);
+      // A mute lifted while away: the waiting sends go with the welcome's flush below.
+      if (moderation.youChanged(w.you)) outbox.waitOver();
       nameError.value = null;
       if (notice.value?.kind === "closed") notice.value = null;
       name.value = w.you.name;
@@ -534,11 +539,6 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
     writeItem(deps.local, storageKeys.name, w.you.name);
     outbox.welcomed();
     changes.welcomed();
-  };
-
-  /** Your User changed; a mute lifted lets the waiting sends go now. */
-  const youChanged = (me: User) => {
-    if (moderation.youChanged(me)) outbox.waitOver();
   };
 
   const onError = (e: ErrorFrame) => {

@@ -140,6 +140,12 @@ describe("settings and bans", () => {
     const bans = [{ tag: "0badf00d", until: world.clock.now + 2 * HOUR }];
     world.last().receive({ type: "bans", bans });
     expect(room.bans.value).toEqual(bans);
+    // No longer an owner: the bans are for owners only.
+    world.last().receive({ type: "user", user: { ...owner, role: undefined } });
+    expect(room.bans.value).toEqual([]);
+    world.last().receive({ type: "user", user: owner });
+    world.last().receive({ type: "bans", bans });
+    expect(room.bans.value).toEqual(bans);
     // The room's alarm lifts an expired ban and says so.
     world.last().receive({ type: "batch", frames: [{ type: "bans", bans: [] }] });
     expect(room.bans.value).toEqual([]);
@@ -256,6 +262,51 @@ describe("muted", () => {
     expect(world.last().framesOf("send")).toHaveLength(2);
     world.last().receive({ type: "message", ...message(1, "Alice", "hello", id as string) });
     expect(room.pending.value).toEqual([]);
+  });
+
+  it("a mute lifted while away: the welcome's flush writes the waiting send once", () => {
+    const world = fakeWorld();
+    const room = joinedRoom(world);
+    room.send("hello");
+    const id = world.last().framesOf("send")[0]?.id;
+    world.last().receive({
+      type: "error",
+      code: "muted",
+      message: "Muted.",
+      id,
+      retryAfterMs: HOUR,
+    });
+    world.last().serverClose(1006);
+    reconnect(world);
+    world.last().open();
+    world.last().receive(welcome(alice));
+    expect(room.mutedUntil.value).toBe(0);
+    expect(
+      world
+        .last()
+        .framesOf("send")
+        .map((f) => f.id),
+    ).toEqual([id]);
+  });
+
+  it("a mute still running at the welcome keeps the send waiting", () => {
+    const world = fakeWorld();
+    const room = joinedRoom(world);
+    room.send("hello");
+    const id = world.last().framesOf("send")[0]?.id;
+    world.last().receive({
+      type: "error",
+      code: "muted",
+      message: "Muted.",
+      id,
+      retryAfterMs: HOUR,
+    });
+    world.last().serverClose(1006);
+    reconnect(world);
+    world.last().open();
+    world.last().receive(welcome(user("Alice", { mutedUntil: world.clock.now + HOUR / 2 })));
+    expect(room.mutedUntil.value).toBeGreaterThan(world.clock.now);
+    expect(world.last().framesOf("send")).toEqual([]);
   });
 
   it("a muted change is dropped and said, and tells until when", () => {
