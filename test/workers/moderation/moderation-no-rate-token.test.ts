@@ -1,0 +1,44 @@
+// (v2) Owners' moderation frames take no rate token: an owner that has used
+// its whole send bucket (RATE_BURST sends, the next one `rate_limited`; owners
+// are not exempt from the rate limits) can still kick, mute, ban, unban and
+// change settings at once, and its sends are still refused after them.
+import { describe, expect, it } from "vitest";
+import { newId, postReply } from "../helpers";
+import { LIMITS } from "../limits";
+import { createRoom, enter, enterAsOwner, nextLeftOf, nextUserOf } from "./support";
+
+describe("moderation and the rate limit", () => {
+  it("kick, mute, ban, unban and settings work with an empty send bucket", async () => {
+    const { room, ownerKey } = await createRoom();
+    const own = await enterAsOwner(room, "olive", ownerKey);
+    const alice = await enter(room, "alice");
+    const bob = await enter(room, "bob");
+    const carl = await enter(room, "carl");
+
+    for (let i = 0; i < LIMITS.RATE_BURST; i++) await postReply(own.client, `m${i}`);
+    const id = newId();
+    own.client.send({ type: "send", id, text: "one too many" });
+    expect(await own.client.next("error")).toMatchObject({ code: "rate_limited", id });
+
+    own.client.send({ type: "mute", user: alice.welcome.you.id, minutes: 5 });
+    own.client.send({ type: "kick", user: bob.welcome.you.id });
+    own.client.send({ type: "ban", user: carl.welcome.you.id, minutes: 5 });
+    own.client.send({ type: "settings", topic: "quiet please" });
+    own.client.send({ type: "unban", tag: carl.welcome.you.tag });
+
+    expect((await nextUserOf(own.client, alice.welcome.you.id)).user.mutedUntil).toBeGreaterThan(
+      Date.now(),
+    );
+    expect((await nextLeftOf(own.client, bob.welcome.you.id)).reason).toBe("kick");
+    expect((await nextLeftOf(own.client, carl.welcome.you.id)).reason).toBe("ban");
+    expect((await own.client.next("bans")).bans.map((b) => b.tag)).toEqual([carl.welcome.you.tag]);
+    expect((await own.client.next("settings")).settings.topic).toBe("quiet please");
+    expect((await own.client.next("bans")).bans).toEqual([]);
+    await own.client.expectNothing(100, "error");
+
+    // Sends are still limited: moderation did not refill the bucket either.
+    const id2 = newId();
+    own.client.send({ type: "send", id: id2, text: "still too many" });
+    expect(await own.client.next("error")).toMatchObject({ code: "rate_limited", id: id2 });
+  });
+});
