@@ -15,6 +15,13 @@ import type { Deps, SocketLike } from "./deps";
 import { ignore } from "./events";
 
 /** How often the client pings, and how long it waits for the pong. */
+/**
+ * The close code this client sends when it gives up on a socket (no pong,
+ * opened too late). In the 4000s that applications choose, away from the
+ * server's own 4000–4003 (4002 is "kicked" in protocol v2).
+ */
+const CLIENT_DROP = 4100;
+
 export const PING_EVERY_MS = 25_000;
 export const PONG_WITHIN_MS = 10_000;
 /** A socket that has not opened by then is given up and retried. */
@@ -122,7 +129,7 @@ export const ConnectionModel = createModel((deps: Deps, o: ConnectionOptions): C
   };
 
   /** Forgets the current socket without waiting for its close event. */
-  const drop = (code = 4002, reason = "") => {
+  const drop = (code = CLIENT_DROP, reason = "") => {
     const s = sock;
     sock = null;
     socketOpen = false;
@@ -208,7 +215,7 @@ export const ConnectionModel = createModel((deps: Deps, o: ConnectionOptions): C
     if (!send(PING)) return;
     pongTimer = deps.setTimeout(() => {
       pongTimer = null;
-      drop(4002, "no pong");
+      drop(CLIENT_DROP, "no pong");
       scheduleReconnect();
     }, PONG_WITHIN_MS);
   };
