@@ -1,11 +1,12 @@
 // (v2) Bans end on their own. With the clock moved past `until` (Date.now,
 // shared by the test and the worker), the banned address's upgrade works
-// again at once; and when the room's alarm runs (runDurableObjectAlarm), the
+// again at once; the room's alarm is set for the end, and when it runs (runDurableObjectAlarm), the
 // ended ban is removed and every owner gets `bans` without it (a ban still
 // in force stays listed).
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { randomAddress, roomStub, shiftClock, upgrade } from "../helpers";
+import { LIMITS } from "../limits";
 import { createRoom, enter, enterAsOwner } from "./support";
 
 afterEach(() => {
@@ -33,6 +34,10 @@ describe("the end of a ban", () => {
     if (!short) throw new Error("no ban");
     await watcher.client.next("bans");
     await watcher.client.next("bans");
+    // Once the joins' own timeouts are past, the room's alarm is set for the first ban's end.
+    await new Promise((r) => setTimeout(r, LIMITS.JOIN_TIMEOUT_MS + 300));
+    const alarm = await runInDurableObject(roomStub(room), (_, state) => state.storage.getAlarm());
+    expect(alarm).toBe(short.until);
 
     // Still banned just before until.
     shiftClock({ at: short.until - 1 });

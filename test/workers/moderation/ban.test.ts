@@ -5,11 +5,12 @@
 // the ban in `welcome.bans` (a non-owner's welcome has none); a new upgrade
 // from that address is refused with HTTP 403 {"error":{"code":"banned"}}
 // before any socket opens, whatever name it would use; another address
-// still joins.
+// still joins. Away sessions of the address end too, and a connection of
+// that address opened before the ban cannot start a session after it.
 import { describe, expect, it } from "vitest";
 import type { HttpError } from "../../../protocol";
-import { randomAddress, upgrade } from "../helpers";
-import { createRoom, enter, enterAsOwner, framesOf, nextLeftOf } from "./support";
+import { connect, randomAddress, unbatch, upgrade } from "../helpers";
+import { createRoom, enter, enterAsOwner, framesOf, joinFrame, nextLeftOf } from "./support";
 
 describe("ban", () => {
   it("ends every session of that address with 4003 and left reason ban", async () => {
@@ -98,5 +99,39 @@ describe("ban", () => {
     const elsewhere = await createRoom();
     expect((await enter(elsewhere.room, "bob", { ip })).welcome.you.tag).toBeTruthy();
     expect(framesOf(own.client, "bans")).toHaveLength(1);
+  });
+
+  it("ends the away sessions of that address too", async () => {
+    const { room, ownerKey } = await createRoom();
+    const own = await enterAsOwner(room, "olive", ownerKey);
+    const ip = randomAddress();
+    const bob = await enter(room, "bob", { ip });
+    const gone = await enter(room, "zed", { ip });
+    gone.client.close();
+    await own.client.next("away");
+    own.client.send({ type: "ban", user: bob.welcome.you.id, minutes: 5 });
+    expect((await nextLeftOf(own.client, gone.welcome.you.id)).reason).toBe("ban");
+    expect((await bob.client.closed()).code).toBe(4003);
+  });
+
+  it("a connection of that address opened before the ban cannot start a session after it", async () => {
+    const { room, ownerKey } = await createRoom();
+    const own = await enterAsOwner(room, "olive", ownerKey);
+    const ip = randomAddress();
+    const bob = await enter(room, "bob", { ip });
+    // Opened before the ban, not yet joined.
+    const early = unbatch(await connect(room, { ip }));
+    own.client.send({ type: "ban", user: bob.welcome.you.id, minutes: 5 });
+    await own.client.next("bans");
+    try {
+      early.send(joinFrame("newname"));
+    } catch {
+      // closed by the ban: that is one way to keep it out
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    // "Bans are by address hash, so a new session or a new name from the same
+    // address does not get around them."
+    expect(framesOf(early, "welcome")).toEqual([]);
+    await own.client.expectNothing(0, "joined");
   });
 });

@@ -3,12 +3,16 @@
 // `error muted` carrying its id and `retryAfterMs` (the time left), its
 // `edit` and `react` with their seq, and nothing is posted or changed; it
 // may still delete its own messages. The mute is part of the session (a
-// resume keeps it). `minutes: 0` lifts it with a `user` frame without
-// `mutedUntil`, and so does its end, through the room's alarm.
-import { runDurableObjectAlarm } from "cloudflare:test";
+// resume keeps it, and so does an object rebuilt from storage). `minutes: 0`
+// lifts it with a `user` frame without `mutedUntil`, and so does its end,
+// through the room's alarm (set for it).
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { applyChange, newId, postReply, roomStub, shiftClock } from "../helpers";
+import { LIMITS } from "../limits";
 import { createRoom, enter, enterAsOwner, nextUserOf } from "./support";
+
+const MARK = Symbol.for("roomchat.test.moderation.before-hibernation");
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -127,6 +131,10 @@ describe("mute", () => {
   it("ends on its own through the alarm: a user frame without mutedUntil", async () => {
     const { room, own, alice, bob, seen } = await mutedRoom(1);
     const until = seen[0]?.mutedUntil as number;
+    // Once the joins' own timeouts are past, the room's alarm is set for the mute's end.
+    await new Promise((r) => setTimeout(r, LIMITS.JOIN_TIMEOUT_MS + 300));
+    const alarm = await runInDurableObject(roomStub(room), (_, state) => state.storage.getAlarm());
+    expect(alarm).toBe(until);
     shiftClock({ at: until + 1 });
     expect(await runDurableObjectAlarm(roomStub(room))).toBe(true);
     for (const c of [own.client, alice.client, bob.client]) {
@@ -139,4 +147,21 @@ describe("mute", () => {
     const shown = later.welcome.users.find((u) => u.id === bob.welcome.you.id);
     expect(shown && "mutedUntil" in shown).toBe(false);
   });
+
+  it("is stored: after the object is rebuilt (hibernation), the session is still muted", async () => {
+    const { room, bob } = await mutedRoom(5);
+    await runInDurableObject(roomStub(room), (instance) => {
+      (instance as unknown as Record<symbol, boolean>)[MARK] = true;
+    });
+    // About 10 s without events: workerd drops the object, the sockets stay.
+    await new Promise((r) => setTimeout(r, 12_000));
+    const id = newId();
+    bob.client.send({ type: "send", id, text: "after the rebuild" });
+    expect(await bob.client.next("error")).toMatchObject({ code: "muted", id });
+    const rebuilt = await runInDurableObject(
+      roomStub(room),
+      (instance) => !(instance as unknown as Record<symbol, boolean>)[MARK],
+    );
+    expect(rebuilt, "the object was not rebuilt: nothing was proven").toBe(true);
+  }, 40_000);
 });
