@@ -2,7 +2,7 @@
 // `user` frame with `mutedUntil`; the muted session's `send` is refused with
 // `error muted` carrying its id and `retryAfterMs` (the time left), its
 // `edit` and `react` with their seq, and nothing is posted or changed; it
-// may still delete its own messages. The mute is part of the session (a
+// may still delete its own messages and leave with quit(). The mute is part of the session (a
 // resume keeps it, and so does an object rebuilt from storage). `minutes: 0`
 // lifts it with a `user` frame without `mutedUntil`, and so does its end,
 // through the room's alarm (set for it).
@@ -114,6 +114,19 @@ describe("mute", () => {
     const id = newId();
     again.client.send({ type: "send", id, text: "still?" });
     expect(await again.client.next("error")).toMatchObject({ code: "muted", id });
+  });
+
+  it("quit() still leaves", async () => {
+    const { alice, bob } = await mutedRoom(5);
+    bob.client.send({ type: "send", id: newId(), text: " quit() " });
+    expect((await bob.client.closed()).code).toBe(1000);
+    for (;;) {
+      const left = await alice.client.next("left");
+      if (left.user.id === bob.welcome.you.id) {
+        expect(left.reason).toBe("leave");
+        break;
+      }
+    }
   });
 
   it("minutes 0 lifts it: a user frame without mutedUntil, and sends work", async () => {

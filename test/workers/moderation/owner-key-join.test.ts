@@ -3,12 +3,16 @@
 // welcome, in the `joined` the others get and in the `users` of later
 // welcomes. A wrong key is `error forbidden`, the connection stays open and
 // a later join without a key works (as a plain session). A resumed session
-// keeps its role (resumed without the key). The deployment's ADMIN_KEY is an
+// keeps its role (resumed without the key), and the role is stored (an
+// object rebuilt from storage still knows it). The deployment's ADMIN_KEY is an
 // owner key of every room, also of one that has no owner (and it does not
 // make that room owned).
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { connect, freshRoom, roomInfo, unbatch } from "../helpers";
+import { connect, freshRoom, roomInfo, roomStub, unbatch } from "../helpers";
 import { ADMIN_KEY, createRoom, enter, joinFrame } from "./support";
+
+const MARK = Symbol.for("roomchat.test.moderation.owner-before-hibernation");
 
 describe("joining with the owner key", () => {
   it("gives role owner, seen by all in joined and in welcome users", async () => {
@@ -101,4 +105,27 @@ describe("joining with the owner key", () => {
     expect((await client.next("error")).code).toBe("forbidden");
     expect(client.ws.readyState).toBe(WebSocket.OPEN);
   });
+
+  it("the role is stored: an object rebuilt from storage (hibernation) still knows its owner", async () => {
+    const { room, ownerKey } = await createRoom();
+    const own = await enter(room, "olive", { ownerKey });
+    const bob = await enter(room, "bob");
+    await runInDurableObject(roomStub(room), (instance) => {
+      (instance as unknown as Record<symbol, boolean>)[MARK] = true;
+    });
+    // About 10 s without events: workerd drops the object, the sockets stay.
+    await new Promise((r) => setTimeout(r, 12_000));
+    own.client.send({ type: "settings", topic: "after the rebuild" });
+    expect((await bob.client.next("settings")).settings.topic).toBe("after the rebuild");
+    bob.client.send({ type: "settings", topic: "mine?" });
+    expect((await bob.client.next("error")).code).toBe("forbidden");
+    const rebuilt = await runInDurableObject(
+      roomStub(room),
+      (instance) => !(instance as unknown as Record<symbol, boolean>)[MARK],
+    );
+    expect(rebuilt, "the object was not rebuilt: nothing was proven").toBe(true);
+    expect((await enter(room, "carol")).welcome.users.find((u) => u.name === "olive")?.role).toBe(
+      "owner",
+    );
+  }, 40_000);
 });

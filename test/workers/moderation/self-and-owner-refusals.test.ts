@@ -2,7 +2,9 @@
 // session whose address is its own (the same `tag`): each is
 // `error forbidden`, and nobody is removed or muted. The same session may
 // still be muted or kicked (those are not about addresses), which shows that
-// the ban was refused for the tag, not for the session.
+// the ban was refused for the tag, not for the session. A ban of a session
+// that shares another owner's address must not remove that owner (a reading
+// of the spec, see that test).
 import { describe, expect, it } from "vitest";
 import { randomAddress } from "../helpers";
 import {
@@ -10,6 +12,7 @@ import {
   createRoom,
   enter,
   enterAsOwner,
+  framesOf,
   nextLeftOf,
   nextUserOf,
   refusal,
@@ -73,5 +76,26 @@ describe("what an owner may not do", () => {
     expect((await nextUserOf(own.client, twin.welcome.you.id)).user.mutedUntil).toBeGreaterThan(0);
     own.client.send({ type: "kick", user: twin.welcome.you.id });
     expect((await nextLeftOf(own.client, twin.welcome.you.id)).reason).toBe("kick");
+  });
+
+  // The spec forbids banning "another owner" and "a session whose address is
+  // its own"; it does not name a session that shares another owner's
+  // address. Read with "an owner cannot ... ban ... another owner", such a
+  // ban must not end that other owner's session (the room may refuse it as
+  // forbidden, or ban without ending the owner: this test accepts either).
+  it("a ban of a session that shares another owner's address does not remove that owner", async () => {
+    const { room, ownerKey } = await createRoom();
+    const own = await enterAsOwner(room, "olive", ownerKey);
+    const ip = randomAddress();
+    const other = await enterAsOwner(room, "otto", ownerKey, { ip });
+    const bob = await enter(room, "bob", { ip });
+    expect(bob.welcome.you.tag).toBe(other.welcome.you.tag);
+    own.client.send({ type: "ban", user: bob.welcome.you.id, minutes: 5 });
+    await new Promise((r) => setTimeout(r, 500));
+    const aboutOther = framesOf(own.client, "left").filter(
+      (f) => f.user.id === other.welcome.you.id,
+    );
+    expect(aboutOther, "the other owner was removed by the ban").toEqual([]);
+    expect(other.client.ws.readyState).toBe(WebSocket.OPEN);
   });
 });

@@ -2,7 +2,8 @@
 // 5 s; a second `send` within it is refused with `error rate_limited`, its
 // id and `retryAfterMs` = the rest of the 5 s, and is not posted (nor
 // remembered: the same id posts once the time is up). Owners are exempt.
-// Edits and reactions are not slowed. The clock is moved, not waited for.
+// Edits and reactions are not slowed, nor are a repeated id's answer and
+// quit() (a leave). The clock is moved, not waited for.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { applyChange, newId, postReply, shiftClock } from "../helpers";
 import { createRoom, enter, enterAsOwner } from "./support";
@@ -89,5 +90,26 @@ describe("slow mode", () => {
     own.client.send({ type: "settings", slowMs: 0 });
     await bob.client.next("settings");
     expect((await postReply(bob.client, "two")).text).toBe("two");
+  });
+
+  it("a repeated id is answered with its message, not slowed", async () => {
+    const { bob } = await slowRoom();
+    const first = await postReply(bob.client, "once");
+    const again = await postReply(bob.client, "once", undefined, first.id);
+    expect(again).toMatchObject({ seq: first.seq, id: first.id });
+  });
+
+  it("quit() within slowMs still leaves", async () => {
+    const { alice, bob } = await slowRoom();
+    await postReply(bob.client, "bye soon");
+    bob.client.send({ type: "send", id: newId(), text: "quit()" });
+    expect((await bob.client.closed()).code).toBe(1000);
+    for (;;) {
+      const left = await alice.client.next("left");
+      if (left.user.id === bob.welcome.you.id) {
+        expect(left.reason).toBe("leave");
+        break;
+      }
+    }
   });
 });
