@@ -8,7 +8,7 @@
 // through the room's alarm (set for it).
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { applyChange, newId, postReply, roomStub, shiftClock } from "../helpers";
+import { applyChange, newId, postReply, roomStub, shiftClock, V2_LIMITS } from "../helpers";
 import { LIMITS } from "../limits";
 import { createRoom, enter, enterAsOwner, nextUserOf } from "./support";
 
@@ -81,13 +81,39 @@ describe("mute", () => {
     expect(await bob.client.next("error")).toMatchObject({ code: "muted", id, retryAfterMs: 1234 });
   });
 
-  it("the checks before it still come first: message_unknown, forbidden", async () => {
-    const { alice, bob } = await mutedRoom(5);
+  it("the checks before it come first: the message, the right, the content", async () => {
+    const { room, ownerKey } = await createRoom();
+    const own = await enterAsOwner(room, "olive", ownerKey);
+    const alice = await enter(room, "alice");
+    const bob = await enter(room, "bob");
+    const mine = await postReply(bob.client, "mine");
     const hers = await postReply(alice.client, "hers");
-    bob.client.send({ type: "edit", seq: 999, text: "x" });
-    expect(await bob.client.next("error")).toMatchObject({ code: "message_unknown", seq: 999 });
-    bob.client.send({ type: "edit", seq: hers.seq, text: "x" });
-    expect(await bob.client.next("error")).toMatchObject({ code: "forbidden", seq: hers.seq });
+    own.client.send({ type: "mute", user: bob.welcome.you.id, minutes: 5 });
+    await nextUserOf(bob.client, bob.welcome.you.id);
+
+    const expectError = async (frame: object, code: string, seq: number) => {
+      bob.client.send(frame);
+      expect(await bob.client.next("error"), JSON.stringify(frame)).toMatchObject({ code, seq });
+    };
+    await expectError({ type: "edit", seq: 999, text: "x" }, "message_unknown", 999);
+    await expectError({ type: "react", seq: 999, emoji: "👍", on: true }, "message_unknown", 999);
+    await expectError({ type: "edit", seq: hers.seq, text: "x" }, "forbidden", hers.seq);
+    await expectError({ type: "edit", seq: mine.seq, text: "   " }, "text_invalid", mine.seq);
+    await expectError(
+      { type: "react", seq: mine.seq, emoji: "no", on: true },
+      "reaction_invalid",
+      mine.seq,
+    );
+    // Past the edit window: too_late (the right) before muted.
+    shiftClock({ by: V2_LIMITS.EDIT_WINDOW_MS + 1000 });
+    await expectError({ type: "edit", seq: mine.seq, text: "late" }, "too_late", mine.seq);
+  });
+
+  it("a muted session's blank send is text_invalid: the content comes before muted", async () => {
+    const { bob } = await mutedRoom(5);
+    const id = newId();
+    bob.client.send({ type: "send", id, text: "   " });
+    expect(await bob.client.next("error")).toMatchObject({ code: "text_invalid", id });
   });
 
   it("a muted session may still delete its own messages", async () => {

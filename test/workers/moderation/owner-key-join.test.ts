@@ -4,13 +4,14 @@
 // welcomes. A wrong key is `error forbidden`, the connection stays open and
 // a later join without a key works (as a plain session). A resumed session
 // keeps its role (resumed without the key), and the role is stored (an
-// object rebuilt from storage still knows it). The deployment's ADMIN_KEY is an
+// object rebuilt from storage still knows it); the room keeps the key's
+// SHA-256, never the key. The deployment's ADMIN_KEY is an
 // owner key of every room, also of one that has no owner (and it does not
 // make that room owned).
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { connect, freshRoom, roomInfo, roomStub, unbatch } from "../helpers";
-import { ADMIN_KEY, createRoom, enter, joinFrame } from "./support";
+import { ADMIN_KEY, createRoom, enter, joinFrame, storageText } from "./support";
 
 const MARK = Symbol.for("roomchat.test.moderation.owner-before-hibernation");
 
@@ -128,4 +129,17 @@ describe("joining with the owner key", () => {
       "owner",
     );
   }, 40_000);
+
+  it("the room keeps only the key's SHA-256, never the key", async () => {
+    const { room, ownerKey } = await createRoom();
+    await enter(room, "olive", { ownerKey });
+    const digest = new Uint8Array(
+      await crypto.subtle.digest("SHA-256", new TextEncoder().encode(ownerKey)),
+    );
+    const hex = [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const stored = await storageText(room);
+    expect(stored).not.toContain(ownerKey);
+    expect(stored).toContain(hex);
+    expect(stored).not.toContain(ADMIN_KEY);
+  });
 });

@@ -112,4 +112,22 @@ describe("slow mode", () => {
       }
     }
   });
+
+  it("the content comes first: a blank text within slowMs is text_invalid", async () => {
+    const { bob } = await slowRoom();
+    await postReply(bob.client, "one");
+    const id = newId();
+    bob.client.send({ type: "send", id, text: "   " });
+    expect(await bob.client.next("error")).toMatchObject({ code: "text_invalid", id });
+  });
+
+  it("a muted session within slowMs is told muted", async () => {
+    const { own, bob } = await slowRoom();
+    await postReply(bob.client, "one");
+    own.client.send({ type: "mute", user: bob.welcome.you.id, minutes: 5 });
+    await bob.client.next("user");
+    const id = newId();
+    bob.client.send({ type: "send", id, text: "two" });
+    expect(await bob.client.next("error")).toMatchObject({ code: "muted", id });
+  });
 });

@@ -116,3 +116,18 @@ export async function restart(room: string, clients: Client[]): Promise<void> {
   );
   expect(rebuilt, "the object was not rebuilt: nothing was proven").toBe(true);
 }
+
+/** Every row of every table of the room's SQLite storage, and its KV entries, as one text. */
+export async function storageText(room: string): Promise<string> {
+  return runInDurableObject(roomStub(room), async (_, state) => {
+    const sql = state.storage.sql;
+    const tables = sql
+      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+      .toArray()
+      .map((t) => t.name)
+      .filter((name) => !name.startsWith("_cf_") && !name.startsWith("sqlite_"));
+    const rows = tables.map((name) => [name, sql.exec(`SELECT * FROM "${name}"`).toArray()]);
+    const kv = [...(await state.storage.list()).entries()];
+    return JSON.stringify({ rows, kv });
+  });
+}

@@ -6,8 +6,8 @@
 // part before `#`. A secret of 65 code points, or an empty one, is
 // `name_invalid` (64 is fine) and the connection stays open. The secret
 // never appears in any frame anyone receives (every frame's JSON text is
-// scanned, as it arrived), in any HTTP answer about the room, nor in the
-// room's log lines.
+// scanned, as it arrived), in any HTTP answer about the room, in the room's
+// log lines, nor in the room's storage.
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { WelcomeFrame } from "../../../protocol";
@@ -22,7 +22,7 @@ import {
   postReply,
   unbatch,
 } from "../helpers";
-import { enter, joinFrame } from "./support";
+import { enter, joinFrame, storageText } from "./support";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -191,5 +191,8 @@ describe("trip codes", () => {
       const text = typeof res.body === "string" ? res.body : JSON.stringify(res.body);
       expect(text, path).not.toContain(secret);
     }
+    // Nor is it stored: no row or entry of the room's storage holds it.
+    expect(await storageText(room)).not.toContain(secret);
+    expect(await storageText(room)).toContain("watcher");
   });
 });
