@@ -2,7 +2,8 @@
 // makes an owner on join, and everyone already in the room gets `settings`
 // with `owned: true` (the rest unchanged). When the operator replaces the
 // key with the ADMIN_KEY bearer, the new key makes an owner and the old one
-// is `forbidden`.
+// is `forbidden`; as docs/protocol.md reads it, that replacement tells the
+// room nothing (`owned` does not change).
 import { describe, expect, it } from "vitest";
 import type { ClaimedRoom } from "../../../protocol";
 import { connect, freshRoom, getJson, roomInfo } from "../helpers";
@@ -52,5 +53,15 @@ describe("claim, then join", () => {
     expect((await client.next("error")).code).toBe("forbidden");
     client.send(joinFrame("olive", { ownerKey: taken.body.ownerKey }));
     expect((await client.next("welcome")).you.role).toBe("owner");
+  });
+
+  it("the operator's replacement of an owned room's key tells nobody anything (the reading)", async () => {
+    const room = freshRoom("claim");
+    expect((await claim(room)).status).toBe(201);
+    const alice = await enter(room, "alice");
+    expect(alice.welcome.settings.owned).toBe(true);
+    const taken = await claim(room, { Authorization: `Bearer ${ADMIN_KEY}` });
+    expect(taken.status).toBe(201);
+    await alice.client.expectNothing(300, "settings");
   });
 });

@@ -5,7 +5,9 @@
 // may still delete its own messages and leave with quit(). The mute is part of the session (a
 // resume keeps it, and so does an object rebuilt from storage). `minutes: 0`
 // lifts it with a `user` frame without `mutedUntil`, and so does its end,
-// through the room's alarm (set for it).
+// through the room's alarm (set for it). The checks before `muted` come
+// first (a repeated id is answered, replyTo, the message, the right, the
+// content), and a refused send takes no rate token.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { applyChange, newId, postReply, roomStub, shiftClock, V2_LIMITS } from "../helpers";
@@ -114,6 +116,33 @@ describe("mute", () => {
     const id = newId();
     bob.client.send({ type: "send", id, text: "   " });
     expect(await bob.client.next("error")).toMatchObject({ code: "text_invalid", id });
+  });
+
+  it("a send's checks before muted: quit() aside, a repeated id is answered, replyTo is judged", async () => {
+    const { room, ownerKey } = await createRoom();
+    const own = await enterAsOwner(room, "olive", ownerKey);
+    const bob = await enter(room, "bob");
+    const mine = await postReply(bob.client, "before");
+    own.client.send({ type: "mute", user: bob.welcome.you.id, minutes: 5 });
+    await nextUserOf(bob.client, bob.welcome.you.id);
+    // A repeated id is answered with its message, not refused.
+    const again = await postReply(bob.client, "before", undefined, mine.id);
+    expect(again).toMatchObject({ seq: mine.seq, id: mine.id });
+    const id = newId();
+    bob.client.send({ type: "send", id, text: "re", replyTo: 999 });
+    expect(await bob.client.next("error")).toMatchObject({ code: "message_unknown", id });
+  });
+
+  it("refused sends take no rate token: once unmuted, a whole burst posts", async () => {
+    const { own, bob } = await mutedRoom(5);
+    for (let i = 0; i < LIMITS.RATE_BURST + 5; i++) {
+      const id = newId();
+      bob.client.send({ type: "send", id, text: `no ${i}` });
+      expect(await bob.client.next("error")).toMatchObject({ code: "muted", id });
+    }
+    own.client.send({ type: "mute", user: bob.welcome.you.id, minutes: 0 });
+    await nextUserOf(bob.client, bob.welcome.you.id);
+    for (let i = 0; i < LIMITS.RATE_BURST; i++) await postReply(bob.client, `yes ${i}`);
   });
 
   it("a muted session may still delete its own messages", async () => {

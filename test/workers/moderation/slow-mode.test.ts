@@ -3,9 +3,12 @@
 // id and `retryAfterMs` = the rest of the 5 s, and is not posted (nor
 // remembered: the same id posts once the time is up). Owners are exempt.
 // Edits and reactions are not slowed, nor are a repeated id's answer and
-// quit() (a leave). The clock is moved, not waited for.
+// quit() (a leave). The checks of a send before it come first (text,
+// replyTo, muted), and a slowed send takes no rate token. The clock is
+// moved, not waited for.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { applyChange, newId, postReply, shiftClock } from "../helpers";
+import { LIMITS } from "../limits";
 import { createRoom, enter, enterAsOwner } from "./support";
 
 afterEach(() => {
@@ -129,5 +132,26 @@ describe("slow mode", () => {
     const id = newId();
     bob.client.send({ type: "send", id, text: "two" });
     expect(await bob.client.next("error")).toMatchObject({ code: "muted", id });
+  });
+
+  it("replyTo is judged before slow mode", async () => {
+    const { bob } = await slowRoom();
+    await postReply(bob.client, "one");
+    const id = newId();
+    bob.client.send({ type: "send", id, text: "re", replyTo: 999 });
+    expect(await bob.client.next("error")).toMatchObject({ code: "message_unknown", id });
+  });
+
+  it("slowed sends take no rate token: with slow mode off, the rest of the burst posts", async () => {
+    const { own, bob } = await slowRoom();
+    await postReply(bob.client, "one");
+    for (let i = 0; i < LIMITS.RATE_BURST + 5; i++) {
+      const id = newId();
+      bob.client.send({ type: "send", id, text: `slowed ${i}` });
+      expect(await bob.client.next("error")).toMatchObject({ code: "rate_limited", id });
+    }
+    own.client.send({ type: "settings", slowMs: 0 });
+    await bob.client.next("settings");
+    for (let i = 1; i < LIMITS.RATE_BURST; i++) await postReply(bob.client, `posted ${i}`);
   });
 });
