@@ -2,10 +2,10 @@
 // `user` frame with `mutedUntil`; the muted session's `send` is refused with
 // `error muted` carrying its id and `retryAfterMs` (the time left), its
 // `edit` and `react` with their seq, and nothing is posted or changed; it
-// may still delete its own messages and leave with quit(). The mute is part of the session (a
-// resume keeps it, and so does an object rebuilt from storage). `minutes: 0`
-// lifts it with a `user` frame without `mutedUntil`, and so does its end,
-// through the room's alarm (set for it). The checks before `muted` come
+// may still delete its own messages and leave with quit(). The mute is part
+// of the session (a resume keeps it, and so does an object rebuilt from
+// storage). `minutes: 0` lifts it with a `user` frame without `mutedUntil`,
+// and so does its end, through the room's alarm (set for it). The checks before `muted` come
 // first (a repeated id is answered, replyTo, the message, the right, the
 // content), and a refused send takes no rate token.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
