@@ -1,7 +1,9 @@
 // (v2) `delete` by an owner: another's message is deleted as "owner" (the
 // update to everyone, GET …/messages/:seq shows it), also a message whose
 // author has left; the owner's own message is deleted as "author". A
-// non-owner deleting another's message is `forbidden` (the control).
+// non-owner deleting another's message is `forbidden` (the control). An
+// owner's delete of a message already deleted is answered with its update,
+// unchanged (to the owner alone).
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../../protocol";
 import { applyChange, getJson, postReply } from "../helpers";
@@ -58,5 +60,22 @@ describe("an owner's delete", () => {
     const hers = await postReply(alice.client, "oops");
     const deleted = await applyChange(alice.client, { type: "delete", seq: hers.seq });
     expect(deleted.deleted).toBe("author");
+  });
+
+  it("a delete of a message already deleted is answered with its update, unchanged", async () => {
+    const { room, ownerKey } = await createRoom();
+    const own = await enterAsOwner(room, "olive", ownerKey);
+    const alice = await enter(room, "alice");
+    const m1 = await postReply(alice.client, "gone by its author");
+    const m2 = await postReply(alice.client, "gone by the owner");
+    const byAuthor = await applyChange(alice.client, { type: "delete", seq: m1.seq });
+    const byOwner = await applyChange(own.client, { type: "delete", seq: m2.seq });
+    for (const done of [byAuthor, byOwner]) {
+      const again = await applyChange(own.client, { type: "delete", seq: done.seq });
+      expect(again).toEqual(done);
+    }
+    // Alice saw the owner's deletion, and nothing of the repeated deletes.
+    expect((await alice.client.next("update")).message).toEqual(byOwner);
+    await alice.client.expectNothing(200, "update");
   });
 });
