@@ -59,5 +59,11 @@ export default defineConfig({
     outDir: "../dist",
     emptyOutDir: true,
     target: "es2022",
+    // No modulepreload polyfill: the HTML has one entry chunk and no
+    // modulepreload link; a browser without modulepreload (Safari before 17)
+    // only misses the early fetch of a lazy chunk's imports, which its
+    // import() then fetches. Measured with `npm run build` on 2026-12-04:
+    // 0.27 KiB gzip less initial JavaScript (34.87 -> 34.60).
+    modulePreload: { polyfill: false },
   },
 });

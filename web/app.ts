@@ -4,15 +4,25 @@
 import { signal } from "@preact/signals";
 import { storageKeys, writeItem } from "../client/deps";
 import { isPrivateRoomName, normalizeRoomName } from "../protocol";
-import { catalogue, pickLang } from "./i18n";
+import { type Catalogue, catalogue, pickLang } from "./i18n";
+import { en } from "./i18n/en";
 import { local } from "./platform";
 
 const query = new URLSearchParams(location.search);
 const langParam = query.get("lang");
 
 export const lang = pickLang(langParam, navigator.languages ?? [navigator.language]);
-/** The strings of the page's language. */
-export const t = catalogue(lang);
+/**
+ * The strings of the page's language: English until `loadStrings()` has
+ * replaced them (main.tsx renders nothing before); a live binding, so every
+ * importer sees the loaded catalogue.
+ */
+export let t: Catalogue = en;
+
+/** Loads the page's language (the Chinese words are a lazy chunk, web/i18n/index.ts). */
+export async function loadStrings(): Promise<void> {
+  t = await catalogue(lang);
+}
 
 export type Route =
   | { page: "landing"; leftRoom?: string; badRoom?: string }

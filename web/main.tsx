@@ -1,7 +1,7 @@
 // The page's entry: sets the document language, then shows the landing page
 // or a room, following the route (web/app.ts).
 import { render } from "preact";
-import { lang, route } from "./app";
+import { lang, loadStrings, route } from "./app";
 import { Landing } from "./ui/Landing";
 import { RoomScreen } from "./ui/RoomScreen";
 import "./styles.css";
@@ -14,4 +14,5 @@ function App() {
   return <Landing leftRoom={r.leftRoom} badRoom={r.badRoom} />;
 }
 
-render(<App />, document.getElementById("app") as HTMLElement);
+// Rendered once the language's words are there (at once in English).
+loadStrings().then(() => render(<App />, document.getElementById("app") as HTMLElement));

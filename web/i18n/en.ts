@@ -175,6 +175,26 @@ export const en = {
   reactionAdded: (emoji: string) => `Reaction ${emoji} added.`,
   reactionRemoved: (emoji: string) => `Reaction ${emoji} removed.`,
   someoneWhoLeft: "someone who left",
+
+  // moderation, what everyone sees (issue 14)
+  owner: "owner",
+  trip: (trip: string) =>
+    `trip ◆${trip}: the same secret gives the same trip; it proves the same person, not the name`,
+  nameHint: "Add #secret to your name (name#secret) to show a trip that proves it is you.",
+  topic: "Topic",
+  slowMode: (s: number) => `Slow mode: one message every ${s} s`,
+  slowWait: (s: number) => `next in ${s} s`,
+  mutedUntil: (time: string) => `You are muted until ${time}: what you send waits until then.`,
+  kicked: "You were removed from this room.",
+  joinAgain: "Join again",
+  banned: "You are banned from this room for a while.",
+  roomLocked: "This room is locked: it takes no new people right now.",
+  kickedLine: (name: string) => `${name} was removed`,
+  bannedLine: (name: string) => `${name} was banned`,
+  ignore: "Ignore",
+  stopIgnoring: "Stop ignoring",
+  hiddenMessage: "Hidden: message from an ignored person",
+  show: "Show",
 };
 
 type Widen<T> = T extends (...args: infer A) => string

@@ -162,4 +162,23 @@ export const zh: Catalogue = {
   reactionAdded: (emoji) => `已添加表情回应 ${emoji}。`,
   reactionRemoved: (emoji) => `已移除表情回应 ${emoji}。`,
   someoneWhoLeft: "已离开的人",
+
+  // 管理（第 14 号议题）：所有人看到的
+  owner: "房主",
+  trip: (trip) => `识别码 ◆${trip}：同一个密语得到同一个识别码；它证明是同一个人，而不是名字`,
+  nameHint: "在名字后加 #密语（名字#密语），显示一个证明是你本人的识别码。",
+  topic: "话题",
+  slowMode: (s) => `慢速模式：每 ${s} 秒一条消息`,
+  slowWait: (s) => `${s} 秒后可发下一条`,
+  mutedUntil: (time) => `你已被禁言，直到 ${time}：在此之前发出的消息会等待。`,
+  kicked: "你已被移出这个房间。",
+  joinAgain: "重新加入",
+  banned: "你已被禁止进入这个房间一段时间。",
+  roomLocked: "这个房间已锁定：目前不接受新的人加入。",
+  kickedLine: (name) => `${name} 被移出了房间`,
+  bannedLine: (name) => `${name} 被禁止进入房间`,
+  ignore: "忽略",
+  stopIgnoring: "取消忽略",
+  hiddenMessage: "已隐藏：来自被忽略者的消息",
+  show: "显示",
 };

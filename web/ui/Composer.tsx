@@ -19,6 +19,7 @@ import { codePointLength } from "../../protocol";
 import { t } from "../app";
 import { announce, editing, loadTools, original, replyTo, snippet } from "./conversation";
 import { secondsUntil, useNow } from "./hooks";
+import { ModerationNote } from "./Moderation";
 
 /** The counter shows from this many characters left. */
 const COUNTER_FROM = 300;
@@ -128,6 +129,7 @@ export function Composer({ room }: { room: Room }) {
           </button>
         </div>
       )}
+      <ModerationNote room={room} />
       <label for="composer-box" class="sr-only">
         {t.message}
       </label>
@@ -137,7 +139,7 @@ export function Composer({ room }: { room: Room }) {
         rows={2}
         placeholder={t.placeholder}
         value={draft.value}
-        aria-describedby={`${answering === null ? "" : "composer-reply "}composer-help composer-status`}
+        aria-describedby={`${answering === null ? "" : "composer-reply "}composer-moderation composer-help composer-status`}
         aria-invalid={error.value ? true : undefined}
         onInput={(e) => {
           draft.value = e.currentTarget.value;

@@ -33,13 +33,14 @@ export function Landing({ leftRoom, badRoom }: { leftRoom?: string; badRoom?: st
       nameError.value = t.nameRequired;
       return false;
     }
-    const checked = normalizeUserName(name.value);
+    // (v2) `name#secret`: the name is the part before the first `#`.
+    const checked = normalizeUserName(name.value.split("#")[0] ?? "");
     if (!checked.ok) {
       nameError.value = t.nameInvalid;
       return false;
     }
     nameError.value = null;
-    rememberName(checked.value);
+    rememberName(name.value.includes("#") ? name.value.trim() : checked.value);
     return true;
   };
 
@@ -110,13 +111,16 @@ export function Landing({ leftRoom, badRoom }: { leftRoom?: string; badRoom?: st
                 name.value = e.currentTarget.value;
               }}
               aria-invalid={nameError.value ? true : undefined}
-              aria-describedby={nameError.value ? "name-error" : undefined}
+              aria-describedby={nameError.value ? "name-error name-hint" : "name-hint"}
             />
             {nameError.value && (
               <p id="name-error" class="field-error">
                 {nameError.value}
               </p>
             )}
+            <p id="name-hint" class="hint">
+              {t.nameHint}
+            </p>
           </div>
           <div class="field">
             <label for="room">{t.room}</label>

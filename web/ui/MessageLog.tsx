@@ -19,7 +19,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useLayoutEffect, useMemo, useRef } from "preact/hooks";
 import { type Entry, mentions, type Pending, type Room } from "../../client/room";
-import type { Message } from "../../protocol";
+import type { Message, User } from "../../protocol";
 import { t } from "../app";
 import { confusedIds } from "../lib/confusable";
 import { layoutLog } from "../lib/log-layout";
@@ -37,6 +37,7 @@ import {
 } from "./conversation";
 import { Formatted, presentNames } from "./Formatted";
 import { Actions, Edited, Quote, Reactions, useLongPress } from "./MessageParts";
+import { Badges, HiddenItem, isIgnored, useShown } from "./Moderation";
 import "./log.css";
 import "./conversation.css";
 
@@ -83,6 +84,8 @@ interface Who {
   name: string;
   tag?: string | undefined;
   mine: boolean;
+  /** (v2) The sender while present: their owner badge and trip. */
+  user?: User | undefined;
 }
 
 /**
@@ -112,6 +115,7 @@ function Header({ who, ts, head }: { who: Who; ts: number; head: boolean }) {
   return (
     <div class="meta">
       <span class="author">{who.name}</span>
+      <Badges user={who.user} />
       {who.tag && <Tag tag={who.tag} />}
       {who.mine && <span class="badge">{t.you}</span>}
       <time dateTime={iso}>{formatTimestamp(ts)}</time>
@@ -232,7 +236,11 @@ function SystemItem({ entry }: { entry: Extract<Entry, { kind: "system" }> }) {
       ? t.joinedLine(entry.name)
       : entry.what === "left"
         ? t.leftLine(entry.name)
-        : t.disconnectedLine(entry.name);
+        : entry.what === "kicked"
+          ? t.kickedLine(entry.name)
+          : entry.what === "banned"
+            ? t.bannedLine(entry.name)
+            : t.disconnectedLine(entry.name);
   return (
     <li class="sys">
       <span>{text}</span>{" "}
@@ -272,6 +280,9 @@ export function MessageLog({ room }: { room: Room }) {
     const confused = confusedIds(users);
     return new Map(users.filter((u) => confused.has(u.id)).map((u) => [u.id, u.tag]));
   }, [users]);
+  const people = useMemo(() => new Map(users.map((u) => [u.id, u])), [users]);
+  // (v2) Ignored people's messages shown anyway, one by one ("Show").
+  const shown = useShown();
 
   const yourName = you?.name ?? room.name.value;
   const now = Date.now();
@@ -429,14 +440,29 @@ export function MessageLog({ room }: { room: Room }) {
                   );
                 const m = item.entry.message;
                 const mine = item.entry.mine;
+                const ignored = !mine && isIgnored(room, m.user.id);
+                if (ignored && !shown.value.has(m.seq))
+                  return (
+                    <HiddenItem
+                      key={item.key}
+                      onShow={() => {
+                        shown.value = new Set(shown.value).add(m.seq);
+                      }}
+                    />
+                  );
                 return (
                   <MessageItem
                     key={item.key}
                     room={room}
                     m={m}
                     you={you?.id ?? ""}
-                    head={head}
-                    who={{ name: m.user.name, tag: tags.get(m.user.id), mine }}
+                    head={head || ignored}
+                    who={{
+                      name: m.user.name,
+                      tag: tags.get(m.user.id),
+                      mine,
+                      user: people.get(m.user.id),
+                    }}
                     mention={!mine && yourName !== "" && mentions(m.text, yourName)}
                     sent={item.key === lastMine && !m.deleted}
                     tabbable={m.seq === tabSeq}

@@ -44,8 +44,11 @@ export function NameForm(props: {
               name.value = e.currentTarget.value;
             }}
             aria-invalid={props.error ? true : undefined}
-            aria-describedby={props.error ? "room-name-error" : undefined}
+            aria-describedby={props.error ? "room-name-error room-name-hint" : "room-name-hint"}
           />
+          <p id="room-name-hint" class="hint">
+            {t.nameHint}
+          </p>
           {props.error && (
             <p id="room-name-error" class="field-error" role="alert">
               {props.error}

@@ -12,6 +12,7 @@ import type { Room } from "../../client/room";
 import type { User } from "../../protocol";
 import { t } from "../app";
 import { formatClock } from "../lib/time";
+import { Badges, IgnoreButton } from "./Moderation";
 
 /** One of eight avatar colours (CSS classes: the CSP forbids inline styles), stable per user. */
 function hue(id: string): string {
@@ -24,7 +25,7 @@ function initial(name: string): string {
   return (Array.from(name)[0] ?? "?").toUpperCase();
 }
 
-function UserItem({ user, me }: { user: User; me: boolean }) {
+function UserItem({ user, me, room }: { user: User; me: boolean; room: Room }) {
   const joined = t.joinedAt(formatClock(user.joinedAt));
   // The person's details, on hover: the place only here.
   const details = [user.name, user.from && t.fromPlace(user.from), joined]
@@ -38,6 +39,7 @@ function UserItem({ user, me }: { user: User; me: boolean }) {
       <div class="who">
         <div class="who-line">
           <span class="name">{user.name}</span>
+          <Badges user={user} />
           {me && <span class="you-marker">{t.youMarker}</span>}
         </div>
         <div class="sub">
@@ -48,6 +50,8 @@ function UserItem({ user, me }: { user: User; me: boolean }) {
           <span> · {joined}</span>
         </div>
         {user.away && <div class="away-note">{t.reconnecting}…</div>}
+        {/* (v2) Ignore, for everyone, on the others. */}
+        {!me && <IgnoreButton room={room} user={user} />}
       </div>
     </li>
   );
@@ -89,7 +93,7 @@ export function OnlineList(props: {
         </div>
         <ul class="users" aria-label={t.onlineUsers}>
           {users.map((u) => (
-            <UserItem key={u.id} user={u} me={u.id === you?.id} />
+            <UserItem key={u.id} user={u} me={u.id === you?.id} room={room} />
           ))}
         </ul>
         <div class="me">

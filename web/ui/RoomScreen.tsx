@@ -21,6 +21,7 @@ import { Composer } from "./Composer";
 import { secondsUntil, useNow } from "./hooks";
 import { Logo } from "./Landing";
 import { MessageLog } from "./MessageLog";
+import { ModerationEnded, Topic } from "./Moderation";
 import { NameForm } from "./NameForm";
 import { OnlineList } from "./OnlineList";
 import { Qr } from "./Qr";
@@ -143,6 +144,7 @@ function Banners({ room }: { room: Room }) {
           </button>
         </div>
       )}
+      <ModerationEnded room={room} onLeave={() => goHome()} />
       {notice && (
         <div class="banner" role="alert">
           <span>
@@ -282,7 +284,10 @@ export function RoomScreen({ room: roomName }: { room: string }) {
               <Logo />
             </a>
             <div class="name-state">
-              <h1 title={roomName}>{roomLabel(roomName)}</h1>
+              <div class="room-name">
+                <h1 title={roomName}>{roomLabel(roomName)}</h1>
+                {!quiet && <Topic room={room} />}
+              </div>
               {!quiet && <ConnectionState room={room} />}
             </div>
           </div>
