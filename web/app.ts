@@ -59,7 +59,20 @@ function parseRoute(): Route {
   return { page: "room", room };
 }
 
+/**
+ * (v2) `#owner=<key>`: a room's owner key, from "Show owner key" on another
+ * device. Read before the route (which may rewrite the address), kept for
+ * that room before its model joins, and taken out of the address bar.
+ */
+const ownerKey = /^#owner=([\w-]{16,256})$/.exec(location.hash)?.[1];
+
 export const route = signal<Route>(parseRoute());
+
+if (ownerKey) {
+  const r = route.value;
+  if (r.page === "room") writeItem(local, storageKeys.ownerKey(r.room), ownerKey);
+  history.replaceState(null, "", location.pathname + location.search);
+}
 
 window.addEventListener("popstate", () => {
   route.value = parseRoute();

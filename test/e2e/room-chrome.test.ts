@@ -163,7 +163,14 @@ describe("on a phone", () => {
     await roomMenu(page).click();
     expect(await roomMenu(page).getAttribute("aria-expanded")).toBe("true");
     const names = await page.locator("#room-actions").getByRole("button").allInnerTexts();
-    expect(names).toEqual(["Copy link", "QR code", "Save conversation", "Leave"]);
+    // (v2) A named room has no owner yet: anyone in it may claim it.
+    expect(names).toEqual([
+      "Copy link",
+      "QR code",
+      "Save conversation",
+      "Claim this room",
+      "Leave",
+    ]);
     const copy = await button(page, "Copy link").boundingBox();
     const leave = await button(page, "Leave").boundingBox();
     const qr = await button(page, "QR code").boundingBox();

@@ -124,6 +124,7 @@ export const en = {
     reaction_invalid: "A reaction is exactly one emoji.",
     reaction_limit: "That message has as many reactions as it can hold.",
     muted: "A room owner has muted you for now.",
+    user_unknown: "That person is no longer in the room.",
   },
 
   unreadTitle: (n: number, room: string) => `(${n}) ${room} · roomchat`,
@@ -195,6 +196,8 @@ export const en = {
   stopIgnoring: "Stop ignoring",
   hiddenMessage: "Hidden: message from an ignored person",
   show: "Show",
+  // owners (issue 14): the one owner button every visitor of an unowned room sees
+  claimRoom: "Claim this room",
 };
 
 type Widen<T> = T extends (...args: infer A) => string

@@ -114,6 +114,7 @@ export const zh: Catalogue = {
     reaction_invalid: "表情回应只能是一个表情符号。",
     reaction_limit: "那条消息的表情回应已经满了。",
     muted: "房主暂时禁止你发言。",
+    user_unknown: "这个人已经不在房间里了。",
   },
 
   unreadTitle: (n, room) => `(${n}) ${room} · roomchat`,
@@ -162,6 +163,8 @@ export const zh: Catalogue = {
   reactionAdded: (emoji) => `已添加表情回应 ${emoji}。`,
   reactionRemoved: (emoji) => `已移除表情回应 ${emoji}。`,
   someoneWhoLeft: "已离开的人",
+  // owners (issue 14): the one owner button every visitor of an unowned room sees
+  claimRoom: "认领这个房间",
 
   // 管理（第 14 号议题）：所有人看到的
   owner: "房主",

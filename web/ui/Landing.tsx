@@ -5,10 +5,12 @@
 // typed. Just after leaving a room, the page offers to rejoin it.
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
+import { storageKeys, writeItem } from "../../client/deps";
 import type { NewRoom } from "../../protocol";
 import { normalizeRoomName, normalizeUserName } from "../../protocol";
 import { lang, openRoom, rememberName, roomLabel, savedName, t } from "../app";
 import { roomNameFrom } from "../lib/roomname";
+import { local } from "../platform";
 import { LangSwitch } from "./LangSwitch";
 
 export function Landing({ leftRoom, badRoom }: { leftRoom?: string; badRoom?: string }) {
@@ -74,6 +76,8 @@ export function Landing({ leftRoom, badRoom }: { leftRoom?: string; badRoom?: st
       const body = (await res.json()) as NewRoom;
       const created = normalizeRoomName(body.room);
       if (!created) throw new Error("bad room");
+      // (v2) The room is ours: its owner key, shown once, stays on this device.
+      if (body.ownerKey) writeItem(local, storageKeys.ownerKey(created), body.ownerKey);
       openRoom(created);
     } catch {
       createError.value = t.createFailed;

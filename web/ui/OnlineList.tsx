@@ -8,11 +8,13 @@
 // US"), is not shown in the row but in the person's details: the row's
 // tooltip. On a phone the list is a drawer over the room, with a backdrop
 // that closes it (as does Escape, in RoomScreen).
+import type { ComponentChildren } from "preact";
 import type { Room } from "../../client/room";
 import type { User } from "../../protocol";
 import { t } from "../app";
 import { formatClock } from "../lib/time";
 import { Badges, IgnoreButton } from "./Moderation";
+import { ownerTools } from "./owner";
 
 /** One of eight avatar colours (CSS classes: the CSP forbids inline styles), stable per user. */
 function hue(id: string): string {
@@ -25,7 +27,17 @@ function initial(name: string): string {
   return (Array.from(name)[0] ?? "?").toUpperCase();
 }
 
-function UserItem({ user, me, room }: { user: User; me: boolean; room: Room }) {
+function UserItem({
+  user,
+  me,
+  room,
+  children,
+}: {
+  user: User;
+  room: Room;
+  me: boolean;
+  children?: ComponentChildren;
+}) {
   const joined = t.joinedAt(formatClock(user.joinedAt));
   // The person's details, on hover: the place only here.
   const details = [user.name, user.from && t.fromPlace(user.from), joined]
@@ -53,6 +65,7 @@ function UserItem({ user, me, room }: { user: User; me: boolean; room: Room }) {
         {/* (v2) Ignore, for everyone, on the others. */}
         {!me && <IgnoreButton room={room} user={user} />}
       </div>
+      {children}
     </li>
   );
 }
@@ -71,6 +84,7 @@ export function OnlineList(props: {
   const users = room.users.value;
   const live = room.connected.value;
   const away = users.length - room.online.value;
+  const tools = ownerTools.value;
   return (
     <>
       {props.open && (
@@ -93,7 +107,10 @@ export function OnlineList(props: {
         </div>
         <ul class="users" aria-label={t.onlineUsers}>
           {users.map((u) => (
-            <UserItem key={u.id} user={u} me={u.id === you?.id} room={room} />
+            <UserItem key={u.id} user={u} me={u.id === you?.id} room={room}>
+              {/* (v2) An owner's actions on the others (the tools load for owners). */}
+              {tools && <tools.UserActions room={room} user={u} />}
+            </UserItem>
           ))}
         </ul>
         <div class="me">

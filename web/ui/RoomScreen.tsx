@@ -24,6 +24,7 @@ import { MessageLog } from "./MessageLog";
 import { ModerationEnded, Topic } from "./Moderation";
 import { NameForm } from "./NameForm";
 import { OnlineList } from "./OnlineList";
+import { loadOwnerTools, ownerTools } from "./owner";
 import { Qr } from "./Qr";
 import { SaveConversation } from "./SaveConversation";
 import "./room.css";
@@ -240,6 +241,11 @@ export function RoomScreen({ room: roomName }: { room: string }) {
     if (!active || active === document.body) focusComposer();
   });
 
+  // (v2) The owner tools load when this session is an owner.
+  useSignalEffect(() => {
+    if (room.isOwner.value) loadOwnerTools();
+  });
+
   // The name the server accepted is the one to remember.
   useSignalEffect(() => {
     const you = room.you.value;
@@ -261,6 +267,7 @@ export function RoomScreen({ room: roomName }: { room: string }) {
     }, 3000);
   };
 
+  const owner = ownerTools.value;
   const nameError = room.nameError.value;
   const needsName = !room.name.value || nameError !== null || renaming.value;
   if (room.you.value) wasIn.current = true;
@@ -355,6 +362,26 @@ export function RoomScreen({ room: roomName }: { room: string }) {
                   {t.qrCode}
                 </button>
                 <SaveConversation room={room} name={roomName} />
+                {room.joined.value && !room.settings.value.owned && (
+                  <button
+                    type="button"
+                    onClick={() => {
+                      showMenu.value = false;
+                      loadOwnerTools().then((m) => m?.claim(room, roomName));
+                    }}
+                  >
+                    {t.claimRoom}
+                  </button>
+                )}
+                {owner && (
+                  <owner.OwnerButtons
+                    room={room}
+                    name={roomName}
+                    onPick={() => {
+                      showMenu.value = false;
+                    }}
+                  />
+                )}
                 <button type="button" class="danger leave" onClick={() => room.leave()}>
                   {t.leave}
                 </button>
@@ -381,6 +408,7 @@ export function RoomScreen({ room: roomName }: { room: string }) {
               />
             )}
             <Banners room={room} />
+            {owner && <owner.OwnerLayer room={room} name={roomName} />}
             <div class="room-body">
               {/* The page's main landmark: the conversation, its log and its composer. */}
               <main class="chat">

@@ -1,0 +1,108 @@
+// The words of the owner tools (web/ui/OwnerTools.tsx: the user menu, the
+// room settings dialog, the owner key, the claim's outcome), in both
+// languages. They load with that module, for owners and claimers only: the
+// page's budget is 35 KiB, and most visitors never moderate. "Claim this
+// room", the one button every visitor of an unowned room sees, is in en.ts
+// and zh.ts.
+import type { Lang } from "./index";
+
+const en = {
+  roomSettings: "Room settings",
+  showOwnerKey: "Show owner key",
+  ownerKey: "Owner key",
+  ownerLink: "Owner link",
+  ownerWarning:
+    "Anyone with this link is an owner of this room: they can remove, ban and mute people and change its settings. Open it on your other devices; share it only with people you trust.",
+  ownerLinkCopied: "Owner link copied.",
+  claimed:
+    "You own this room now. Its owner key is kept on this device: “Show owner key” opens it elsewhere.",
+  roomClaimed:
+    "This room already has an owner. Only they can make you one, by sharing the owner link.",
+  claimFailed: "The room could not be claimed. Check your connection and try again.",
+  actionsFor: (name: string) => `Actions for ${name}`,
+  kick: "Kick",
+  ban: "Ban",
+  mute: "Mute",
+  unmute: "Unmute",
+  back: "Back",
+  banFor: (name: string) => `Ban ${name} for`,
+  muteFor: (name: string) => `Mute ${name} for`,
+  mutedUntil: (time: string) => `Muted until ${time}`,
+  banLengths: ["1 hour", "1 day", "7 days"],
+  muteLengths: ["10 minutes", "1 hour", "Until lifted"],
+  banHint: "A ban holds against the network address (its tag): a new name does not get around it.",
+  kickDone: (name: string) => `${name} removed from the room.`,
+  banDone: (name: string, length: string) => `${name} banned for ${length}.`,
+  muteDone: (name: string, length: string) => `${name} muted: ${length.toLowerCase()}.`,
+  unmuteDone: (name: string) => `${name} may write again.`,
+  notConnected: "Not connected: try again once the room is back.",
+  topic: "Topic",
+  topicHint: "Shown to everyone under the room's name. Up to 300 characters.",
+  topicInvalid: "A topic has at most 300 characters, on one line.",
+  slowMode: "Slow mode",
+  slowHint: "How often each person may post. Owners are not slowed.",
+  slowOptions: [
+    "Off",
+    "One message every 5 s",
+    "One message every 30 s",
+    "One message every 2 min",
+  ],
+  slowOther: (s: number) => `One message every ${s} s`,
+  lockRoom: "Lock room",
+  lockHint: "Nobody new can join. People already in may come back.",
+  save: "Save",
+  saved: "Room settings saved.",
+  banned: "Banned",
+  noBans: "Nobody is banned.",
+  unban: "Unban",
+  banUntil: (tag: string, until: string) => `tag ${tag}, until ${until}`,
+  unbanned: (tag: string) => `Tag ${tag} unbanned.`,
+};
+
+const zh: typeof en = {
+  roomSettings: "房间设置",
+  showOwnerKey: "显示房主密钥",
+  ownerKey: "房主密钥",
+  ownerLink: "房主链接",
+  ownerWarning:
+    "任何拿到这个链接的人都是这个房间的房主：可以移出、封禁、禁言他人，也可以修改房间设置。用它在你的其他设备上打开房间；只分享给你信任的人。",
+  ownerLinkCopied: "房主链接已复制。",
+  claimed: "你现在是这个房间的房主。房主密钥保存在这台设备上：用“显示房主密钥”可在别处打开。",
+  roomClaimed: "这个房间已经有房主了。只有房主分享房主链接，你才能成为房主。",
+  claimFailed: "无法认领这个房间。请检查网络后重试。",
+  actionsFor: (name) => `对 ${name} 的操作`,
+  kick: "移出",
+  ban: "封禁",
+  mute: "禁言",
+  unmute: "解除禁言",
+  back: "返回",
+  banFor: (name) => `封禁 ${name}：时长`,
+  muteFor: (name) => `禁言 ${name}：时长`,
+  mutedUntil: (time) => `禁言至 ${time}`,
+  banLengths: ["1 小时", "1 天", "7 天"],
+  muteLengths: ["10 分钟", "1 小时", "直到解除"],
+  banHint: "封禁针对网络地址（即标记）：换个名字也进不来。",
+  kickDone: (name) => `已将 ${name} 移出房间。`,
+  banDone: (name, length) => `已封禁 ${name}：${length}。`,
+  muteDone: (name, length) => `已禁言 ${name}：${length}。`,
+  unmuteDone: (name) => `${name} 可以发言了。`,
+  notConnected: "未连接：等房间恢复连接后再试。",
+  topic: "主题",
+  topicHint: "显示在房间名下方，所有人可见。最多 300 个字符。",
+  topicInvalid: "主题最多 300 个字符，且只能有一行。",
+  slowMode: "慢速模式",
+  slowHint: "每个人发言的间隔。房主不受限制。",
+  slowOptions: ["关闭", "每 5 秒一条", "每 30 秒一条", "每 2 分钟一条"],
+  slowOther: (s) => `每 ${s} 秒一条`,
+  lockRoom: "锁定房间",
+  lockHint: "新的人无法加入。已在房间里的人可以回来。",
+  save: "保存",
+  saved: "房间设置已保存。",
+  banned: "已封禁",
+  noBans: "没有人被封禁。",
+  unban: "解除封禁",
+  banUntil: (tag, until) => `标记 ${tag}，到 ${until}`,
+  unbanned: (tag) => `已解除对标记 ${tag} 的封禁。`,
+};
+
+export const ownerText: Record<Lang, typeof en> = { en, zh };
