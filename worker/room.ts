@@ -774,6 +774,15 @@ export class Room extends DurableObject<Env> {
         // Every session of that address, whatever its name.
         for (const row of this.sessions.ofAddress(target.addr, target.tag))
           this.endSession(row, "ban", CloseCode.Banned);
+        // Connections of that address that have not joined yet close too.
+        for (const [other, c] of this.connections.entries()) {
+          if (
+            !c.dead &&
+            c.userId === undefined &&
+            (c.addrKey === target.addr || c.tag === target.tag)
+          )
+            this.detach(other, c, { close: [CloseCode.Banned, "ban"] });
+        }
         this.sendBans(now);
         this.scheduleAlarm(until);
         return;
