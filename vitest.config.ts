@@ -1,7 +1,9 @@
 // Test projects. `workers`: the worker and the room inside workerd, through
 // @cloudflare/vitest-pool-workers. `unit`: pure modules under Node. `live`:
 // a real `wrangler dev` started by the tests (smoke, faults). `e2e`: the page
-// in Debian's Chromium against a live `wrangler dev`.
+// in Debian's Chromium against a live `wrangler dev`. `cli`: the terminal
+// client's pieces under Node. `terminal`: the terminal client in tmux and its
+// scripting commands against a live `wrangler dev`.
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
@@ -51,6 +53,23 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
           environment: "node",
+        },
+      },
+      {
+        test: {
+          name: "cli",
+          include: ["test/cli/**/*.test.{ts,tsx}"],
+          environment: "node",
+        },
+      },
+      {
+        test: {
+          name: "terminal",
+          include: ["test/terminal/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
         },
       },
       {
