@@ -49,8 +49,8 @@ export interface ConnectionOptions {
   /** The join frame for a socket that has just opened, or for the same socket again. */
   joinFrame(): object;
   onFrame(frame: ServerFrame): void;
-  /** The socket closed; true to reconnect with backoff, false to wait for the user. */
-  onClosed(code: number): boolean;
+  /** The socket closed (with the close's reason text); true to reconnect with backoff, false to wait for the user. */
+  onClosed(code: number, reason: string): boolean;
 }
 
 export interface Connection {
@@ -173,7 +173,7 @@ export const ConnectionModel = createModel((deps: Deps, o: ConnectionOptions): C
         observe({ type: "frame", frame: parsed.value });
         o.onFrame(parsed.value);
       },
-      close: (code: number) => {
+      close: (code: number, reason: string) => {
         if (sock !== mine) return;
         sock = null;
         socketOpen = false;
@@ -181,7 +181,7 @@ export const ConnectionModel = createModel((deps: Deps, o: ConnectionOptions): C
         stopTimers();
         observe({ type: "closed", code });
         batch(() => {
-          if (o.onClosed(code)) scheduleReconnect();
+          if (o.onClosed(code, reason)) scheduleReconnect();
           else status.value = "idle";
         });
       },

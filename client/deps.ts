@@ -102,6 +102,8 @@ export const storageKeys = {
   token: (room: string) => `roomchat:token:${room}`,
   /** (v2) The room's owner key, kept by the page that made or claimed the room; sent with every join. */
   ownerKey: (room: string) => `roomchat:owner:${room}`,
+  /** (v2) When a ban of this device's address from the room ends (ms since the epoch), as its 4003 close said. */
+  banned: (room: string) => `roomchat:banned:${room}`,
   /** (v2) The tags this person ignores in the room, as a JSON array. */
   ignored: (room: string) => `roomchat:ignored:${room}`,
 };

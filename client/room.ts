@@ -20,6 +20,7 @@
 import { batch, computed, createModel, type ReadonlySignal, signal } from "@preact/signals-core";
 import {
   type Ban,
+  banEndOf,
   CloseCode,
   checkText,
   DEFAULT_LIMITS,
@@ -103,7 +104,9 @@ export type Ended =
 export type Notice =
   | { kind: "closed"; code: number }
   | { kind: "error"; code: string; message: string }
-  | { kind: "history_failed" };
+  | { kind: "history_failed" }
+  /** (v2) The join's owner key was refused (`forbidden`): joined as a member instead. */
+  | { kind: "owner_key_refused" };
 
 export interface RoomOptions {
   room: string;
@@ -137,6 +140,10 @@ export interface RoomOptions {
 }
 
 export interface RoomApi {
+  /**
+   * The name to join with: as the room last wrote it, followed by the
+   * `#secret` of a trip when one was given (kept on this device, never shown).
+   */
   name: ReadonlySignal<string>;
   status: ReadonlySignal<ConnectionStatus>;
   /**
@@ -162,6 +169,11 @@ export interface RoomApi {
   settings: ReadonlySignal<Settings>;
   /** (v2) The room's bans: sent to owners only (empty for everyone else). */
   bans: ReadonlySignal<Ban[]>;
+  /**
+   * (v2) When the ban of this address ends (this client's clock), as the
+   * 4003 close said and this device kept; 0 when no ban is known.
+   */
+  bannedUntil: ReadonlySignal<number>;
   /** (v2) This session is an owner (`you.role`). */
   isOwner: ReadonlySignal<boolean>;
   /**
@@ -234,7 +246,11 @@ export interface RoomApi {
   wake(): void;
   setOnline(isOnline: boolean): void;
   setVisible(isVisible: boolean): void;
-  /** Takes the session back after another tab took it over (or retries a full room). */
+  /**
+   * Takes the session back after another tab took it over (or retries a full
+   * room, or joins again after a kick; under a ban this device knows of, it
+   * tries once, and ends as banned again if the room still refuses).
+   */
   reclaim(): void;
   /** Forgets a send that the server refused for its content. */
   discard(id: string): void;
@@ -333,7 +349,22 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
   const room = options.room;
 
   const name = signal(options.name ?? "");
-  const ended = signal<Ended | null>(null);
+  // (v2) A ban this device was told of (a 4003 close says until when) holds
+  // across reloads: the room would refuse every upgrade until then, and a
+  // browser cannot read why, so the model does not try.
+  let keptBan = 0;
+  try {
+    keptBan = Number(deps.local.getItem(storageKeys.banned(room))) || 0;
+  } catch {
+    // No storage: nothing kept.
+  }
+  const bannedUntil = signal(keptBan > deps.now() ? keptBan : 0);
+  if (keptBan && !bannedUntil.value) writeItem(deps.local, storageKeys.banned(room), null);
+  const ended = signal<Ended | null>(bannedUntil.value ? "banned" : null);
+  const forgetBan = () => {
+    bannedUntil.value = 0;
+    writeItem(deps.local, storageKeys.banned(room), null);
+  };
   const nameError = signal<"name_taken" | "name_invalid" | null>(null);
   const notice = signal<Notice | null>(null);
   const visible = signal(true);
@@ -361,7 +392,7 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
       return frame;
     },
     onFrame: (f) => onFrame(f),
-    onClosed: (code) => onClosed(code),
+    onClosed: (code, reason) => onClosed(code, reason),
   });
   const writeWelcomed = (frame: object) => connection.send(frame);
   const outbox = new OutboxModel(deps, {
@@ -423,8 +454,14 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
     () => connection.status.value === "connected" && presence.you.value !== null,
   );
 
-  const onClosed = (code: number): boolean => {
+  const onClosed = (code: number, reason: string): boolean => {
     if (ended.value) return false;
+    if (bannedUntil.value > deps.now()) {
+      // (v2) The one try of `reclaim` under a known ban got no welcome (which
+      // forgets the ban): still banned.
+      ended.value = "banned";
+      return false;
+    }
     if (code === CloseCode.TakenOver) {
       ended.value = "taken_over";
       return false;
@@ -433,6 +470,11 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
       // (v2) Do not reconnect on our own; the session is over.
       ended.value = code === CloseCode.Kicked ? "kicked" : "banned";
       writeItem(deps.session, storageKeys.token(room), null);
+      const until = code === CloseCode.Banned ? banEndOf(reason) : null;
+      if (until) {
+        bannedUntil.value = until;
+        writeItem(deps.local, storageKeys.banned(room), String(until));
+      }
       return false;
     }
     // Waiting for the user to pick another name; `join` reconnects.
@@ -521,6 +563,8 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
     batch(() => {
       connection.welcomed();
       hadWelcome = true;
+      // (v2) In: whatever ban this device knew of was lifted or has ended.
+      if (bannedUntil.value) forgetBan();
       writeItem(deps.session, storageKeys.token(room), w.token);
       presence.welcome(w.you, w.users);
       moderation.welcome(w.settings, w.bans);
@@ -528,7 +572,10 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
       if (moderation.youChanged(w.you)) outbox.waitOver();
       nameError.value = null;
       if (notice.value?.kind === "closed") notice.value = null;
-      name.value = w.you.name;
+      // The name as the room wrote it, with the trip secret it was joined
+      // with (kept on this device only), so that the next join has the same trip.
+      const hash = name.value.indexOf("#");
+      name.value = hash < 0 ? w.you.name : `${w.you.name}${name.value.slice(hash)}`;
       limits.value = readLimits(w.limits, limits.value);
       // Merges the catch-up now; a gap is filled over HTTP afterwards.
       void log.welcome(
@@ -536,7 +583,7 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
         first,
       );
     });
-    writeItem(deps.local, storageKeys.name, w.you.name);
+    writeItem(deps.local, storageKeys.name, name.value);
     outbox.welcomed();
     changes.welcomed();
   };
@@ -583,6 +630,8 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
           // where it is kept; this model stops sending it.
           moderation.ownerKeyRefused();
           connection.rejoin();
+          notice.value = { kind: "owner_key_refused" };
+          return;
         }
         break;
       case ErrorCode.Duplicate:
@@ -726,6 +775,7 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
     connected,
     retryAt: connection.retryAt,
     ended,
+    bannedUntil,
     nameError,
     notice,
     you: presence.you,
@@ -764,12 +814,14 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
       const welcomed = connection.isWelcomed();
       const you = presence.you.value;
       const renaming = welcomed && you !== null && checked.value !== you.name;
+      // (v2) Under a ban this device knows of, the name is kept for later and nothing is tried.
+      const banned = bannedUntil.value > deps.now();
       batch(() => {
         name.value = checked.value;
         nameError.value = null;
-        ended.value = null;
+        if (!banned) ended.value = null;
       });
-      if (welcomed && !renaming) return true;
+      if (banned || (welcomed && !renaming)) return true;
       if (renaming) {
         // No rename in the protocol: leave, then join as a new session.
         connection.send({ type: "leave" });
@@ -824,6 +876,10 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
     },
 
     reclaim() {
+      // Under a ban this device knows of, one try (an owner may have lifted
+      // it): a socket that closes before a welcome ends as banned again,
+      // without backoff. A ban that has ended is forgotten.
+      if (bannedUntil.value && bannedUntil.value <= deps.now()) forgetBan();
       ended.value = null;
       connection.connectAfresh();
     },

@@ -130,6 +130,23 @@ export const CloseCode = {
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
+/**
+ * (v2, a reading) The reason text of a 4003 close: `ban until <ISO time>`,
+ * so that the banned client can say until when (nothing else tells it: a
+ * browser cannot read the 403 of a refused upgrade).
+ */
+export function banCloseReason(until: number): string {
+  return `ban until ${new Date(until).toISOString()}`;
+}
+
+/** The end of a ban from a 4003 close's reason, or null when it does not say. */
+export function banEndOf(reason: string): number | null {
+  const match = /^ban until (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)$/.exec(reason);
+  if (!match?.[1]) return null;
+  const until = Date.parse(match[1]);
+  return Number.isFinite(until) ? until : null;
+}
+
 // ---------------------------------------------------------------------------
 // Shapes
 

@@ -26,6 +26,7 @@
 import { DurableObject } from "cloudflare:workers";
 import {
   BAN_MINUTES_DEFAULT,
+  banCloseReason,
   type ChangeFrame,
   CloseCode,
   checkText,
@@ -771,9 +772,12 @@ export class Room extends DurableObject<Env> {
         const until = now + (frame.minutes ?? BAN_MINUTES_DEFAULT) * 60_000;
         this.moderation.ban(target.addr ?? target.tag, target.tag, until);
         this.logEvent("info", "banned", { tag: target.tag, by: me, until });
-        // Every session of that address, whatever its name.
+        // Every session of that address, whatever its name. The close says
+        // until when (a reading: the banned have no other way to learn it, as
+        // a browser cannot read the upgrade's 403), so the page can say it.
+        const closeReason = banCloseReason(until);
         for (const row of this.sessions.ofAddress(target.addr, target.tag))
-          this.endSession(row, "ban", CloseCode.Banned);
+          this.endSession(row, "ban", CloseCode.Banned, closeReason);
         // Connections of that address that have not joined yet close too.
         for (const [other, c] of this.connections.entries()) {
           if (
@@ -781,7 +785,7 @@ export class Room extends DurableObject<Env> {
             c.userId === undefined &&
             (c.addrKey === target.addr || c.tag === target.tag)
           )
-            this.detach(other, c, { close: [CloseCode.Banned, "ban"] });
+            this.detach(other, c, { close: [CloseCode.Banned, closeReason] });
         }
         this.sendBans(now);
         this.scheduleAlarm(until);
@@ -991,11 +995,12 @@ export class Room extends DurableObject<Env> {
     row: SessionRow,
     reason: LeftReason,
     closeCode: number = CloseCode.Normal,
+    closeReason: string = reason === "leave" ? "left" : reason,
   ): void {
     this.sessions.end(row);
     if (row.conn_id !== null) {
       for (const [ws, c] of this.connections.withId(row.conn_id)) {
-        this.detach(ws, c, { close: [closeCode, reason === "leave" ? "left" : reason] });
+        this.detach(ws, c, { close: [closeCode, closeReason] });
       }
     }
     this.connections.broadcast({ type: "left", user: toUser(row), reason });

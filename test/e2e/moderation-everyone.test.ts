@@ -177,7 +177,15 @@ describe("badges, trips and the topic", () => {
     await page.getByRole("textbox", { name: "Your name", exact: true }).fill("Ada#hunter2");
     await page.getByRole("button", { name: "Join", exact: true }).click();
     await seeConnected(page);
-    await seeText(row(page, "Ada").locator('.trip [aria-hidden="true"]'), /^◆[\w-]{10}$/);
+    const tripOf = (p: Page) => row(p, "Ada").locator('.trip [aria-hidden="true"]');
+    await seeText(tripOf(page), /^◆[\w-]{10}$/);
+    const trip = (await tripOf(page).textContent()) ?? "";
+    // Kept on the device: a new tab in another room joins at once with the same trip.
+    const next = await page.context().newPage();
+    await next.goto("/r/hint-check-again");
+    await seeConnected(next);
+    await seeText(tripOf(next), trip);
+    await next.close();
   });
 });
 
@@ -265,21 +273,33 @@ describe("kicked, banned, locked", () => {
     await seeCount(row(page, "Carol"), 0);
   });
 
-  it("banned: the screen, and no reconnection", async () => {
+  it("banned: the screen with until when, no reconnection, not even after a reload", async () => {
     const made = await newRoom();
     const owner = await joinClient(made.room, "Owner", made.ownerKey, "198.51.100.7");
     const { page } = await newPerson();
     await enter(page, made.room, "Ada");
     owner.send({ type: "ban", user: (await userNamed(owner, "Ada")).id, minutes: 60 });
-    const screen = page
-      .getByRole("alert")
-      .filter({ hasText: "You are banned from this room for a while." });
-    await screen.waitFor({ timeout: SEE_WITHIN });
+    const banned = /^You are banned from this room until (\d{4}-\d\d-\d\d )?\d\d:\d\d\.$/;
+    const screen = page.getByRole("alert").filter({ hasText: "You are banned from this room" });
+    await seeText(screen.locator("span").first(), banned);
     await page.waitForTimeout(3000);
     await screen.waitFor();
     await page.getByText("Not connected", { exact: true }).waitFor();
     await seeCount(button(page, "Join again"), 0);
     await axeBoth(page, "the banned screen");
+
+    // A reload shows the screen again and never opens a socket to the room.
+    const sockets: string[] = [];
+    page.on("websocket", (ws) => sockets.push(ws.url()));
+    await page.reload();
+    await seeText(screen.locator("span").first(), banned);
+    await page.waitForTimeout(3000);
+    expect(sockets).toEqual([]);
+    // "Try again" is one try: still banned, the screen comes back and nothing retries.
+    await screen.getByRole("button", { name: "Try again", exact: true }).click();
+    await seeText(screen.locator("span").first(), banned);
+    await page.waitForTimeout(3000);
+    expect(sockets).toHaveLength(1);
     await screen.getByRole("button", { name: "Leave", exact: true }).click();
     await page.waitForURL((u) => u.pathname === "/");
   });

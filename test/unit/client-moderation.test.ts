@@ -3,7 +3,8 @@
 // settings and bans from the welcome and their frames, roles, mutes and trips
 // from `user` frames, a muted send waiting like a rate limit, slow mode's
 // countdown, kicks and bans in the log, the end on 4002, 4003 and
-// `room_locked` with no reconnect, the owners' frames (written only when
+// `room_locked` with no reconnect (a ban's end, from its 4003, kept across
+// reloads), the owners' frames (written only when
 // welcomed, by an owner, with arguments the room takes), and the ignored tags
 // kept across models on the same storage.
 import { describe, expect, it } from "vitest";
@@ -85,11 +86,7 @@ describe("the owner key", () => {
     const room = openRoom(world);
     world.last().open();
     world.last().receive({ type: "error", code: "forbidden", message: "Wrong owner key." });
-    expect(room.notice.value).toEqual({
-      kind: "error",
-      code: "forbidden",
-      message: "Wrong owner key.",
-    });
+    expect(room.notice.value).toEqual({ kind: "owner_key_refused" });
     expect(world.sockets).toHaveLength(1);
     const joins = world.last().framesOf("join");
     expect(joins).toHaveLength(2);
@@ -211,6 +208,34 @@ describe("users: roles, mutes and trips", () => {
     world.last().receive({ type: "left", user: bob, reason: "leave" });
     expect(room.tagOf(bob.id)).toBe("b0b0b0b0");
     expect(room.tagOf("u-nobody")).toBeUndefined();
+  });
+});
+
+describe("a name with a trip secret", () => {
+  it("is kept whole on the device after the welcome, so a fresh join has the same trip", () => {
+    const world = fakeWorld();
+    const room = openRoom(world, { name: "  Ada#my secret" });
+    world.last().open();
+    expect(world.last().framesOf("join")[0]).toMatchObject({ name: "  Ada#my secret" });
+    world.last().receive(welcome(user("Ada", { trip: "KGPqvcm-h_" })));
+    expect(room.you.value?.name).toBe("Ada");
+    expect(room.name.value).toBe("Ada#my secret");
+    expect(world.local.getItem("roomchat:name")).toBe("Ada#my secret");
+    // A new session (the old one is gone) joins with the secret again.
+    world.session.removeItem("roomchat:token:lobby");
+    world.last().serverClose(1006);
+    reconnect(world);
+    world.last().open();
+    expect(world.last().framesOf("join")[0]).toMatchObject({ name: "Ada#my secret" });
+  });
+
+  it("a name without one is kept as the room wrote it", () => {
+    const world = fakeWorld();
+    const room = openRoom(world, { name: " Ada " });
+    world.last().open();
+    world.last().receive(welcome(user("Ada")));
+    expect(room.name.value).toBe("Ada");
+    expect(world.local.getItem("roomchat:name")).toBe("Ada");
   });
 });
 
@@ -441,6 +466,48 @@ describe("kicks and bans", () => {
       expect(world.last().framesOf("join")[0]).not.toHaveProperty("token");
     });
   }
+
+  it("a 4003 that says until when: kept on the device, so a reload does not try the room on its own", () => {
+    const world = fakeWorld();
+    const room = joinedRoom(world);
+    const until = world.clock.now + HOUR;
+    world.last().serverClose(4003, `ban until ${new Date(until).toISOString()}`);
+    expect(room.ended.value).toBe("banned");
+    expect(room.bannedUntil.value).toBe(until);
+    // Joining again before the end is one try: refused (the upgrade fails), banned again, no backoff.
+    room.reclaim();
+    expect(world.sockets).toHaveLength(2);
+    world.last().serverClose(1006);
+    expect(room.ended.value).toBe("banned");
+    world.clock.advance(HOUR / 2);
+    expect(world.sockets).toHaveLength(2);
+
+    // A reload: a new model on the same storage shows the ban and opens no socket.
+    const again = fakeWorld({ local: world.local, clock: world.clock });
+    const reloaded = openRoom(again);
+    expect(reloaded.ended.value).toBe("banned");
+    expect(reloaded.bannedUntil.value).toBe(until);
+    reloaded.join("Alice");
+    reloaded.wake();
+    world.clock.advance(HOUR / 2 - 1);
+    expect(again.sockets).toHaveLength(0);
+
+    // An owner lifted the ban: the one try gets a welcome, and the kept end is forgotten.
+    reloaded.reclaim();
+    expect(again.sockets).toHaveLength(1);
+    again.last().open();
+    again.last().receive(welcome(alice));
+    expect(reloaded.ended.value).toBeNull();
+    expect(reloaded.bannedUntil.value).toBe(0);
+    expect(world.local.getItem("roomchat:banned:lobby")).toBeNull();
+
+    // A model made after the end forgets it at once and connects.
+    world.local.setItem("roomchat:banned:lobby", String(world.clock.now - 1));
+    const later = fakeWorld({ local: world.local, clock: world.clock });
+    expect(openRoom(later).ended.value).toBeNull();
+    expect(later.sockets).toHaveLength(1);
+    expect(world.local.getItem("roomchat:banned:lobby")).toBeNull();
+  });
 
   it("room_locked on a join ends as room_locked and does not reconnect", () => {
     const world = fakeWorld();

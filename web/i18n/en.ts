@@ -60,6 +60,7 @@ export const en = {
   closedTooBig: "The server closed the connection: a frame was too large.",
   closedServerError: "The server had an unexpected error. Reconnecting…",
   historyFailed: "Could not load earlier messages.",
+  ownerKeyRefused: "The owner key kept for this room was not accepted, so you joined as a member.",
   dismiss: "Dismiss",
 
   // log
@@ -189,6 +190,8 @@ export const en = {
   kicked: "You were removed from this room.",
   joinAgain: "Join again",
   banned: "You are banned from this room for a while.",
+  bannedUntil: (when: string) => `You are banned from this room until ${when}.`,
+  banOver: "Your ban from this room has ended.",
   roomLocked: "This room is locked: it takes no new people right now.",
   kickedLine: (name: string) => `${name} was removed`,
   bannedLine: (name: string) => `${name} was banned`,

@@ -54,6 +54,7 @@ export const zh: Catalogue = {
   closedTooBig: "服务器关闭了连接：帧太大。",
   closedServerError: "服务器出现意外错误，正在重新连接…",
   historyFailed: "无法加载更早的消息。",
+  ownerKeyRefused: "此房间没有接受本设备保存的房主密钥，你以普通成员身份加入。",
   dismiss: "关闭",
 
   messages: "消息",
@@ -177,6 +178,8 @@ export const zh: Catalogue = {
   kicked: "你已被移出这个房间。",
   joinAgain: "重新加入",
   banned: "你已被禁止进入这个房间一段时间。",
+  bannedUntil: (when) => `你已被禁止进入这个房间，直到 ${when}。`,
+  banOver: "你被禁止进入这个房间的期限已结束。",
   roomLocked: "这个房间已锁定：目前不接受新的人加入。",
   kickedLine: (name) => `${name} 被移出了房间`,
   bannedLine: (name) => `${name} 被禁止进入房间`,

@@ -13,8 +13,10 @@
 // is left; the log still holds it (and "Save conversation" still saves it).
 // A mute shows its end as HH:MM when it ends today, else with its date; a
 // muted send waits in the core until the mute ends, so the composer stays
-// usable. The core cannot know when a ban ends (the server does not say it
-// to the banned), so the screen says "for a while".
+// usable. A ban's end comes with its 4003 close (the core keeps it on the
+// device, so a reload shows this screen without trying the room); once it
+// has passed, the screen offers to try again. A ban this device was not told
+// of (another browser of a banned address) shows only as failed connections.
 import { useSignal } from "@preact/signals";
 import type { Room } from "../../client/room";
 import type { User } from "../../protocol";
@@ -114,20 +116,36 @@ export function ModerationNote({ room }: { room: Room }) {
 /** The screen of a session that an owner ended, or of a join a locked room refused. */
 export function ModerationEnded({ room, onLeave }: { room: Room; onLeave: () => void }) {
   const ended = room.ended.value;
+  const bannedUntil = room.bannedUntil.value;
+  const now = useNow(ended === "banned" && bannedUntil > 0).value;
   if (ended !== "kicked" && ended !== "banned" && ended !== "room_locked") return null;
+  const banOver = ended === "banned" && bannedUntil > 0 && bannedUntil <= now;
   return (
     <div class="banner warn ended" role="alert">
-      <span>{ended === "kicked" ? t.kicked : ended === "banned" ? t.banned : t.roomLocked}</span>
-      {ended === "banned" ? (
-        // Joining again would only be refused while the ban lasts: no retry here.
+      <span>
+        {ended === "kicked"
+          ? t.kicked
+          : ended === "room_locked"
+            ? t.roomLocked
+            : banOver
+              ? t.banOver
+              : bannedUntil
+                ? t.bannedUntil(until(bannedUntil))
+                : t.banned}
+      </span>
+      {ended === "banned" && !banOver && (
         <button type="button" onClick={onLeave}>
           {t.leave}
         </button>
-      ) : (
-        <button type="button" onClick={() => room.reclaim()}>
-          {ended === "kicked" ? t.joinAgain : t.tryAgain}
-        </button>
       )}
+      {/* Under a ban, one try (an owner may have lifted it); the core never retries on its own. */}
+      <button
+        type="button"
+        class={ended === "banned" && !banOver ? "link-button" : undefined}
+        onClick={() => room.reclaim()}
+      >
+        {ended === "kicked" || banOver ? t.joinAgain : t.tryAgain}
+      </button>
     </div>
   );
 }

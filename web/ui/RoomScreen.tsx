@@ -151,13 +151,15 @@ function Banners({ room }: { room: Room }) {
           <span>
             {notice.kind === "history_failed"
               ? t.historyFailed
-              : notice.kind === "closed"
-                ? notice.code === 1008
-                  ? t.closedAbuse
-                  : notice.code === 1009
-                    ? t.closedTooBig
-                    : t.closedServerError
-                : (t.errors[notice.code as keyof typeof t.errors] ?? notice.message)}
+              : notice.kind === "owner_key_refused"
+                ? t.ownerKeyRefused
+                : notice.kind === "closed"
+                  ? notice.code === 1008
+                    ? t.closedAbuse
+                    : notice.code === 1009
+                      ? t.closedTooBig
+                      : t.closedServerError
+                  : (t.errors[notice.code as keyof typeof t.errors] ?? notice.message)}
           </span>
           <button type="button" class="link-button" onClick={() => room.dismissNotice()}>
             {t.dismiss}
@@ -246,10 +248,9 @@ export function RoomScreen({ room: roomName }: { room: string }) {
     if (room.isOwner.value) loadOwnerTools();
   });
 
-  // The name the server accepted is the one to remember.
+  // The name the server accepted is the one to remember (with its trip secret, if any).
   useSignalEffect(() => {
-    const you = room.you.value;
-    if (you) savedName.value = you.name;
+    if (room.you.value) savedName.value = room.name.value;
   });
 
   const copy = async () => {

@@ -1,5 +1,6 @@
 // (v2) `ban`: every session of the banned session's address is ended, also
-// one under another name (4003 to each, `left` with reason "ban" to the
+// one under another name (4003 to each, its reason "ban until <ISO time>";
+// `left` with reason "ban" to the
 // others); owners get `bans` with {tag, until} (until = now + minutes, 60 by
 // default), non-owners get no `bans` at all; an owner who joins later finds
 // the ban in `welcome.bans` (a non-owner's welcome has none); a new upgrade
@@ -8,7 +9,7 @@
 // still joins. Away sessions of the address end too, and a connection of
 // that address opened before the ban cannot start a session after it.
 import { describe, expect, it } from "vitest";
-import type { HttpError } from "../../../protocol";
+import { banEndOf, type HttpError } from "../../../protocol";
 import { connect, randomAddress, unbatch, upgrade } from "../helpers";
 import { createRoom, enter, enterAsOwner, framesOf, joinFrame, nextLeftOf } from "./support";
 
@@ -24,8 +25,10 @@ describe("ban", () => {
 
     const before = Date.now();
     own.client.send({ type: "ban", user: bob.welcome.you.id, minutes: 5 });
-    expect((await bob.client.closed()).code).toBe(4003);
-    expect((await sock.client.closed()).code).toBe(4003);
+    const bobClosed = await bob.client.closed();
+    const sockClosed = await sock.client.closed();
+    expect(bobClosed.code).toBe(4003);
+    expect(sockClosed.code).toBe(4003);
     for (const c of [own.client, alice.client]) {
       for (const s of [bob, sock]) {
         const left = await nextLeftOf(c, s.welcome.you.id);
@@ -40,6 +43,9 @@ describe("ban", () => {
     expect(bans[0]?.tag).toBe(bob.welcome.you.tag);
     expect(bans[0]?.until).toBeGreaterThanOrEqual(before + 5 * 60_000);
     expect(bans[0]?.until).toBeLessThanOrEqual(Date.now() + 5 * 60_000);
+    // The banned are told until when, in the close's reason (a reading).
+    expect(bobClosed.reason).toBe(`ban until ${new Date(bans[0]?.until ?? 0).toISOString()}`);
+    expect(banEndOf(sockClosed.reason ?? "")).toBe(bans[0]?.until);
     // Only owners hear of bans.
     await alice.client.expectNothing(200, "bans");
     expect(alice.welcome.bans).toBeUndefined();
