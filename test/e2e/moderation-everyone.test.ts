@@ -287,6 +287,8 @@ describe("kicked, banned, locked", () => {
     await page.getByText("Not connected", { exact: true }).waitFor();
     await seeCount(button(page, "Join again"), 0);
     await axeBoth(page, "the banned screen");
+    // Nothing to send with: the composer's Send is off.
+    expect(await button(page, "Send").isDisabled()).toBe(true);
 
     // A reload shows the screen again and never opens a socket to the room.
     const sockets: string[] = [];

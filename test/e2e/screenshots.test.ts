@@ -1,5 +1,6 @@
 // Screenshots for docs/screenshots/: the landing page and a room with a few
-// people, light and dark, desktop (1280 wide) and phone (390 wide). Only
+// people, light and dark, desktop (1280 wide) and phone (390 wide); a room's
+// moderation (the owner's tools, a member's view, the banned screen). Only
 // with SCREENSHOTS=1 (`npm run screenshots`), since they rewrite files in
 // the repository.
 import { mkdirSync } from "node:fs";
@@ -158,6 +159,85 @@ describe.skipIf(!process.env.SCREENSHOTS)("screenshots", () => {
       .waitFor();
     await alice.page.setViewportSize(SIZES.desktop);
     await alice.page.screenshot({ path: join(OUT, "room-share-light-desktop.png") });
+  });
+
+  it("takes a room's moderation: the owner's tools, and what the others see", async () => {
+    // Each person from an address of their own: the room tells them apart by it.
+    let address = 0;
+    const someone = async (viewport: { width: number; height: number } = SIZES.desktop) => {
+      const p = await person(browser, server.url, { viewport });
+      await p.context.setExtraHTTPHeaders({ "CF-Connecting-IP": `10.7.0.${++address}` });
+      return p;
+    };
+    const alice = await someone();
+    const bob = await someone(SIZES.phone);
+    const carol = await someone();
+    await alice.page.goto("/");
+    await alice.page.getByRole("textbox", { name: "Your name", exact: true }).fill("Alice");
+    await button(alice.page, "New private room").click();
+    await alice.page.waitForURL(/\/r\/[0-9a-f]{32}$/, { timeout: SEE_WITHIN });
+    const path = new URL(alice.page.url()).pathname;
+    for (const [p, name] of [
+      [bob.page, "Bob"],
+      [carol.page, "Carol#a secret of mine"],
+    ] as const) {
+      await p.goto(path);
+      await p.getByRole("textbox", { name: "Your name", exact: true }).fill(name);
+      await button(p, "Join").click();
+    }
+    await expect
+      .poll(() => onlineNames(alice.page), { timeout: SEE_WITHIN })
+      .toEqual(["Alice", "Bob", "Carol"]);
+    const say = async (p: Page, text: string) => {
+      await composer(p).fill(text);
+      await composer(p).press("Enter");
+      await seeCount(items(alice.page, text), 1);
+    };
+    await say(alice.page, "Welcome! This room is for the release review.");
+    await say(carol.page, "Thanks. The checklist is in the wiki.");
+    await say(bob.page, "BUY CHEAP WATCHES http://spam.example");
+
+    // The owner's settings: a topic and slow mode.
+    await button(alice.page, "Room settings").click();
+    const dialog = alice.page.getByRole("dialog", { name: "Room settings" });
+    await dialog.getByRole("textbox", { name: "Topic" }).fill("Release review, Friday 15:00");
+    await dialog
+      .getByRole("combobox", { name: "Slow mode" })
+      .selectOption({ label: "One message every 30 s" });
+    await alice.page.emulateMedia({ colorScheme: "dark" });
+    await alice.page.setViewportSize(SIZES.phone);
+    await alice.page.screenshot({ path: join(OUT, "owner-settings-dark-phone.png") });
+    await alice.page.setViewportSize(SIZES.desktop);
+    await alice.page.emulateMedia({ colorScheme: "light" });
+    await dialog.getByRole("button", { name: "Save", exact: true }).click();
+    await bob.page
+      .getByText("Release review, Friday 15:00")
+      .first()
+      .waitFor({ timeout: SEE_WITHIN });
+
+    // The owner's actions on a person.
+    await alice.page.getByRole("button", { name: "Actions for Bob", exact: true }).click();
+    await button(alice.page, "Ban").click();
+    await button(alice.page, "1 day").waitFor();
+    await alice.page.screenshot({ path: join(OUT, "owner-actions-light-desktop.png") });
+    await button(alice.page, "1 day").click();
+
+    // What Bob sees: banned, with until when.
+    await bob.page
+      .getByRole("alert")
+      .filter({ hasText: "You are banned from this room until" })
+      .waitFor({ timeout: SEE_WITHIN });
+    await bob.page.emulateMedia({ colorScheme: "dark" });
+    await bob.page.screenshot({ path: join(OUT, "banned-dark-phone.png") });
+
+    // What Carol sees: the topic, the owner badge, her trip, the ban line and slow mode.
+    await items(carol.page, "Bob was banned").waitFor({ timeout: SEE_WITHIN });
+    await say(carol.page, "Thanks, Alice.");
+    await carol.page
+      .getByText(/Slow mode: one message every 30 s/)
+      .first()
+      .waitFor({ timeout: SEE_WITHIN });
+    await carol.page.screenshot({ path: join(OUT, "member-light-desktop.png") });
   });
 
   it("takes a room in Chinese, where long lines break naturally", async () => {

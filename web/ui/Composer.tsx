@@ -27,11 +27,17 @@ const COUNTER_FROM = 300;
 const focusBox = () => document.getElementById("composer-box")?.focus();
 
 export function Composer({ room }: { room: Room }) {
+  const shut = () => {
+    const ended = room.ended.value;
+    return ended === "kicked" || ended === "banned" || ended === "room_locked";
+  };
   const draft = useSignal("");
   const error = useSignal<string | null>(null);
   const help = useSignal(false);
 
   const send = () => {
+    // Removed, banned or locked out: nothing would carry it (the draft stays).
+    if (shut()) return;
     if (!draft.value.trim()) {
       focusBox();
       return;
@@ -78,7 +84,7 @@ export function Composer({ room }: { room: Room }) {
 
   const rateUntil = room.rateUntil.value;
   const now = useNow(rateUntil > 0);
-  const limited = rateUntil > now.value;
+  const limited = rateUntil > now;
   const maxText = room.limits.value.MAX_TEXT;
   const left = maxText - codePointLength(draft.value);
   const answering = replyTo.value;
@@ -167,7 +173,7 @@ export function Composer({ room }: { room: Room }) {
       <div class="composer-bar">
         <p id="composer-status" class="composer-status" aria-live="polite">
           {limited ? (
-            <span class="wait">{t.waitSeconds(secondsUntil(rateUntil, now.value))}</span>
+            <span class="wait">{t.waitSeconds(secondsUntil(rateUntil, now))}</span>
           ) : error.value ? (
             <span class="field-error">{error.value}</span>
           ) : left <= COUNTER_FROM ? (
@@ -179,7 +185,7 @@ export function Composer({ room }: { room: Room }) {
         <button type="button" onClick={clear}>
           {t.clear}
         </button>
-        <button type="submit" class="primary" disabled={limited}>
+        <button type="submit" class="primary" disabled={limited || shut()}>
           {t.send}
         </button>
         <button

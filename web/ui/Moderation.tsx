@@ -98,7 +98,7 @@ export function ModerationNote({ room }: { room: Room }) {
   const slowMs = room.isOwner.value ? 0 : room.settings.value.slowMs;
   const slowUntil = room.slowUntil.value;
   const now = useNow(slowMs > 0 && slowUntil > Date.now());
-  const wait = slowMs > 0 && slowUntil > now.value;
+  const wait = slowMs > 0 && slowUntil > now;
   if ((muted <= 0 && slowMs <= 0) || room.ended.value) return null;
   return (
     <div id="composer-moderation" class="mod-note">
@@ -106,9 +106,7 @@ export function ModerationNote({ room }: { room: Room }) {
       <p role="status">
         {muted > 0 ? t.mutedUntil(until(muted)) : t.slowMode(Math.round(slowMs / 1000))}
       </p>
-      {muted <= 0 && wait && (
-        <p class="slow-wait">{t.slowWait(secondsUntil(slowUntil, now.value))}</p>
-      )}
+      {muted <= 0 && wait && <p class="slow-wait">{t.slowWait(secondsUntil(slowUntil, now))}</p>}
     </div>
   );
 }
@@ -117,7 +115,7 @@ export function ModerationNote({ room }: { room: Room }) {
 export function ModerationEnded({ room, onLeave }: { room: Room; onLeave: () => void }) {
   const ended = room.ended.value;
   const bannedUntil = room.bannedUntil.value;
-  const now = useNow(ended === "banned" && bannedUntil > 0).value;
+  const now = useNow(ended === "banned" && bannedUntil > 0);
   if (ended !== "kicked" && ended !== "banned" && ended !== "room_locked") return null;
   const banOver = ended === "banned" && bannedUntil > 0 && bannedUntil <= now;
   return (

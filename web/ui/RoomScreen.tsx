@@ -52,8 +52,7 @@ function ConnectionState({ room }: { room: Room }) {
     text = t.disconnected;
     kind = "offline";
   } else if (status === "connected") text = t.connected;
-  else if (status === "waiting")
-    text = t.reconnectingIn(secondsUntil(room.retryAt.value, now.value));
+  else if (status === "waiting") text = t.reconnectingIn(secondsUntil(room.retryAt.value, now));
   else if (status === "offline") text = t.offline;
   else if (status === "connecting") text = t.connecting;
   else text = t.disconnected;

@@ -1,12 +1,14 @@
 // Small hooks shared by the room's components.
-import { type Signal, useSignal } from "@preact/signals";
+import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 
 /**
- * The current time, ticking every 250 ms while `active` (a countdown is on
- * screen) and standing still otherwise, so an idle page does no work.
+ * The current time, ticking (a new render) every 250 ms while `active` (a
+ * countdown is on screen) and standing still otherwise, so an idle page does
+ * no work. Never older than the render that reads it: a countdown's first
+ * frame, rendered before its ticking starts, shows the right number.
  */
-export function useNow(active: boolean): Signal<number> {
+export function useNow(active: boolean): number {
   const now = useSignal(Date.now());
   useEffect(() => {
     now.value = Date.now();
@@ -16,7 +18,7 @@ export function useNow(active: boolean): Signal<number> {
     }, 250);
     return () => window.clearInterval(timer);
   }, [active, now]);
-  return now;
+  return Math.max(now.value, Date.now());
 }
 
 /** Whole seconds left until `at`, rounded up (a countdown never shows 0 before it ends). */
