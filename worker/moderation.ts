@@ -15,7 +15,7 @@ interface SettingsRow extends Record<string, SqlStorageValue> {
 }
 
 export class Moderation {
-  private cached: { settings: Settings; ownerHash: string | null } | null = null;
+  private cached: { settings: Readonly<Settings>; ownerHash: string | null } | null = null;
 
   /** `exists`: whether the room has tables; a room without them has the defaults. */
   constructor(
@@ -35,21 +35,22 @@ export class Moderation {
       : undefined;
     this.cached = row
       ? {
-          settings: {
+          settings: Object.freeze({
             topic: row.topic,
             slowMs: row.slow_ms,
             locked: row.locked === 1,
             e2ee: row.e2ee === 1,
             owned: row.owner_hash !== null,
-          },
+          }),
           ownerHash: row.owner_hash,
         }
-      : { settings: { ...DEFAULT_SETTINGS }, ownerHash: null };
+      : { settings: Object.freeze({ ...DEFAULT_SETTINGS }), ownerHash: null };
     return this.cached;
   }
 
-  settings(): Settings {
-    return { ...this.load().settings };
+  /** The settings held in memory: read on every send, so not copied (a save replaces them). */
+  settings(): Readonly<Settings> {
+    return this.load().settings;
   }
 
   ownerHash(): string | null {
@@ -67,7 +68,10 @@ export class Moderation {
       settings.e2ee ? 1 : 0,
       ownerHash,
     );
-    this.cached = { settings: { ...settings, owned: ownerHash !== null }, ownerHash };
+    this.cached = {
+      settings: Object.freeze({ ...settings, owned: ownerHash !== null }),
+      ownerHash,
+    };
   }
 
   /** Changes the fields given; returns the settings as they are now. */

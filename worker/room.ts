@@ -571,8 +571,8 @@ export class Room extends DurableObject<Env> {
     });
   }
 
-  /** The room's settings. */
-  private settings(): Settings {
+  /** The room's settings (held, not copied: never change them). */
+  private settings(): Readonly<Settings> {
     return this.moderation.settings();
   }
 

@@ -81,6 +81,8 @@ export class Sessions {
    * would be O(n²) rows). Null until first needed.
    */
   private roster: Map<string, User> | null = null;
+  /** (v2) `posted_at` of the sessions asked about since the object started (slow mode). */
+  private readonly posted = new Map<string, number | null>();
   /** The roster's last entry when it was appended, an upper bound of its join order. */
   private rosterTail: User | undefined;
 
@@ -300,26 +302,35 @@ export class Sessions {
       .toArray();
   }
 
-  /** (v2) When the session last posted (slow mode). */
+  /**
+   * (v2) When the session last posted (slow mode): read from its row once,
+   * then held, so that a send in a slowed room reads nothing.
+   */
   postedAt(userId: string): number | null {
-    return (
-      this.sql
-        .exec<{ posted_at: number | null }>(
-          "SELECT posted_at FROM sessions WHERE user_id = ?",
-          userId,
-        )
-        .toArray()[0]?.posted_at ?? null
-    );
+    let at = this.posted.get(userId);
+    if (at === undefined) {
+      at =
+        this.sql
+          .exec<{ posted_at: number | null }>(
+            "SELECT posted_at FROM sessions WHERE user_id = ?",
+            userId,
+          )
+          .toArray()[0]?.posted_at ?? null;
+      this.posted.set(userId, at);
+    }
+    return at;
   }
 
   setPostedAt(userId: string, at: number): void {
     this.sql.exec("UPDATE sessions SET posted_at = ? WHERE user_id = ?", at, userId);
+    this.posted.set(userId, at);
   }
 
   /** A session is over: its row goes. */
   end(row: SessionRow): void {
     this.sql.exec("DELETE FROM sessions WHERE user_id = ?", row.user_id);
     this.roster?.delete(row.user_id);
+    this.posted.delete(row.user_id);
   }
 
   /**
