@@ -496,6 +496,7 @@ describe("a room's owner on the page", () => {
       await button(alice.page, name).waitFor({ timeout: SEE_WITHIN });
     await button(alice.page, "封禁").click();
     for (const name of ["1 小时", "1 天", "7 天"]) await button(alice.page, name).waitFor();
+    await shot(alice.page, "zh-user-menu-light-desktop");
     await alice.page.keyboard.press("Escape");
     await alice.page.keyboard.press("Escape");
     await button(alice.page, "房间设置").click();
@@ -505,6 +506,9 @@ describe("a room's owner on the page", () => {
     await dialog.getByRole("checkbox", { name: "锁定房间" }).waitFor();
     await dialog.getByRole("button", { name: "保存", exact: true }).waitFor();
     await dialog.getByText("没有人被封禁。").waitFor();
+    await alice.page.setViewportSize(PHONE);
+    await alice.page.emulateMedia({ colorScheme: "dark" });
+    await shot(alice.page, "zh-room-settings-dark-phone");
     expect(await axeViolations(alice.page)).toEqual([]);
   });
 });
