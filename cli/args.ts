@@ -34,6 +34,15 @@ A room link looks like http://localhost:8787/r/lobby; a bare room name works
 with --server URL (or ROOMCHAT_SERVER). --name NAME is remembered for that
 server; send and tail need a name, given once or remembered.
 
+tail prints each message posted after it joined once, also across reconnects:
+the header "name YYYY-MM-DD HH:MM:SS" (local time), then the text. A later edit
+of a printed message repeats its header with " (edited)" and the new text; a
+deletion with " (deleted)" and the text "(deleted)"; reactions are not shown.
+With --json, one protocol Message per line, and again (same seq, higher rev)
+whenever it changes. export prints the same way and needs no name (it reads
+the history over HTTP without joining). send and tail join under the name: a
+tail running as NAME makes a send as NAME fail with name_taken.
+
 Exit codes: 0 done, 1 refused or failed (the error code is printed),
 2 usage mistake, 3 server unreachable (retried for 30 s; ROOMCHAT_CONNECT_TIMEOUT_MS
 changes that bound), 4 the room refused to let you in (name taken, room full…),

@@ -53,6 +53,9 @@ export async function runSend(
     if (!isQuit(cmd.text)) post(cmd.text);
     inputDone.value = true;
   } else {
+    // Someone typing at the terminal would otherwise see nothing happen.
+    if ((stdin as { isTTY?: boolean }).isTTY)
+      ctx.err("roomchat: type one message per line; Ctrl+D sends them and ends\n");
     lines = createInterface({ input: stdin, crlfDelay: Number.POSITIVE_INFINITY });
     lines.on("line", (line) => {
       if (inputDone.value) return;
