@@ -191,6 +191,12 @@ export interface Message {
   deleted?: DeletedBy;
   /** Each emoji in the order it was first added; absent when empty. */
   reactions?: Reaction[];
+  /**
+   * (v2, encrypted rooms) Never on the wire: set by the client core on a
+   * message whose text it could not decrypt (no key, a wrong key, a text
+   * tampered with or moved); its `text` is then "", never the ciphertext.
+   */
+  undecryptable?: true;
 }
 
 /** (v2) */
@@ -546,6 +552,29 @@ export function checkText(text: string, maxText: number): Result<string, string>
   if (text.length > maxText * 2 || codePointLength(text) > maxText)
     return fail(`A message has at most ${maxText} characters.`);
   if (!hasVisibleCharacter(text)) return fail("A message needs at least one visible character.");
+  return ok(text);
+}
+
+/** (v2) What every message text of an encrypted room starts with. */
+export const CIPHERTEXT_PREFIX = "e1.";
+/** (v2) The fewest bytes a ciphertext holds: the 12-byte IV and the 16-byte GCM tag. */
+export const CIPHERTEXT_MIN_BYTES = 28;
+/** `e1.` and unpadded base64url: the only form a text of an encrypted room takes. */
+const CIPHERTEXT_RE = /^e1\.[A-Za-z0-9_-]*$/;
+
+/**
+ * (v2) Checks a message text of an encrypted room: `e1.` followed by
+ * base64url (unpadded, of a length that some byte string has) of at least
+ * CIPHERTEXT_MIN_BYTES bytes, at most `maxCiphertext` characters in all.
+ * The server cannot read it, so this is all it checks; the plaintext rules
+ * are the client's.
+ */
+export function checkCiphertext(text: string, maxCiphertext: number): Result<string, string> {
+  if (text.length > maxCiphertext)
+    return fail(`A ciphertext has at most ${maxCiphertext} characters.`);
+  const digits = text.length - CIPHERTEXT_PREFIX.length;
+  if (!CIPHERTEXT_RE.test(text) || digits % 4 === 1 || (digits * 3) >> 2 < CIPHERTEXT_MIN_BYTES)
+    return fail("This room is end-to-end encrypted: a text is e1. and base64url ciphertext.");
   return ok(text);
 }
 

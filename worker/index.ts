@@ -176,14 +176,13 @@ app.post("/api/rooms", async (c) => {
       HttpErrorCode.BadRequest,
       'The body is empty, {}, {"e2ee":false} or {"e2ee":true}.',
     );
-  // Encrypted rooms are a later issue, which replaces this refusal with a
-  // room whose settings.e2ee is true for life.
-  if (wanted.e2ee)
-    return apiError(c, 400, HttpErrorCode.BadRequest, "Encrypted rooms are not available yet.");
   const room = privateRoomName();
   const ownerKey = newOwnerKey();
   // 128 random bits: a new name is never a room that already has an owner.
-  if (!(await c.env.ROOM.getByName(room).claim(await sha256Hex(ownerKey), false)))
+  // (v2) With {"e2ee":true} the room is end-to-end encrypted for life, set
+  // in the same write that makes it owned, before anyone can join it.
+  const stub = c.env.ROOM.getByName(room);
+  if (!(await stub.claim(await sha256Hex(ownerKey), false, wanted.e2ee)))
     throw new Error("a new private room already had an owner");
   const body: NewRoom = { room, url: `/r/${room}`, ownerKey };
   return c.json(body, 201, API_HEADERS);

@@ -85,11 +85,15 @@ export class Moderation {
     return this.settings();
   }
 
-  /** Sets the owner key's hash: when the room has none, or always with `replace`. */
-  claim(hash: string, replace: boolean): boolean {
+  /**
+   * Sets the owner key's hash: when the room has none, or always with
+   * `replace`. With `e2ee`, the room is encrypted from then on: `update`
+   * never touches the flag, so nothing turns it off.
+   */
+  claim(hash: string, replace: boolean, e2ee = false): boolean {
     const now = this.load();
     if (now.ownerHash !== null && !replace) return false;
-    this.save(now.settings, hash);
+    this.save(e2ee ? { ...now.settings, e2ee } : now.settings, hash);
     return true;
   }
 

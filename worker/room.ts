@@ -29,6 +29,7 @@ import {
   banCloseReason,
   type ChangeFrame,
   CloseCode,
+  checkCiphertext,
   checkText,
   ErrorCode,
   type FrameError,
@@ -176,12 +177,14 @@ export class Room extends DurableObject<Env> {
   /**
    * (v2) Sets the SHA-256 of the room's owner key: when the room has none,
    * or always with `replace` (the operator with ADMIN_KEY). False when it
-   * had one. Everyone in the room learns that it is owned.
+   * had one. Everyone in the room learns that it is owned. With `e2ee`
+   * (only `POST /api/rooms {"e2ee":true}`, for a new private room) the room
+   * is end-to-end encrypted from then on, for life: nothing turns it off.
    */
-  claim(keyHash: string, replace: boolean): boolean {
+  claim(keyHash: string, replace: boolean, e2ee = false): boolean {
     this.create();
     const wasOwned = this.moderation.settings().owned;
-    if (!this.moderation.claim(keyHash, replace)) return false;
+    if (!this.moderation.claim(keyHash, replace, e2ee)) return false;
     if (!wasOwned) this.connections.broadcast({ type: "settings", settings: this.settings() });
     this.logEvent("info", "claimed", { replace });
     return true;
@@ -628,7 +631,8 @@ export class Room extends DurableObject<Env> {
    * accepting it and its write, and the write comes before the broadcast.
    */
   private send(ws: WebSocket, conn: Connection, frame: SendFrame): void {
-    if (isQuitCommand(frame.text)) {
+    // (v2) In an encrypted room a text is ciphertext, never the command.
+    if (!this.moderation.settings().e2ee && isQuitCommand(frame.text)) {
       this.leave(ws, conn);
       return;
     }
@@ -667,7 +671,7 @@ export class Room extends DurableObject<Env> {
       return;
     }
 
-    const text = checkText(frame.text, this.config.MAX_TEXT);
+    const text = this.checkText(frame.text);
     if (!text.ok) {
       this.refuse(ws, conn, { code: ErrorCode.TextInvalid, message: text.error, id: frame.id });
       return;
@@ -708,6 +712,18 @@ export class Room extends DurableObject<Env> {
     if (slowed) this.sessions.setPostedAt(user.id, now);
     this.connections.broadcast({ type: "message", ...message });
     this.leases.spend(conn.limiter);
+  }
+
+  /**
+   * The text rules of a `send` and an `edit`, at the same place in both
+   * orders of checks: the plaintext rules (MAX_TEXT, a visible character),
+   * or (v2) in an encrypted room the ciphertext's form and MAX_CIPHERTEXT
+   * instead, since the room cannot read the text.
+   */
+  private checkText(text: string) {
+    return this.moderation.settings().e2ee
+      ? checkCiphertext(text, this.config.MAX_CIPHERTEXT)
+      : checkText(text, this.config.MAX_TEXT);
   }
 
   /**
@@ -873,7 +889,7 @@ export class Room extends DurableObject<Env> {
     let apply: (() => Message) | null = null;
     switch (frame.type) {
       case "edit": {
-        const text = checkText(frame.text, this.config.MAX_TEXT);
+        const text = this.checkText(frame.text);
         if (!text.ok) {
           refuse(ErrorCode.TextInvalid, text.error);
           return;

@@ -1,8 +1,8 @@
 // (v2) POST /api/rooms makes a private room that is owned from the start: 201
 // with its name, its URL and an owner key of at least 128 bits, a different
-// key every time. The body is empty, {} or {"e2ee":false}; {"e2ee":true} is
-// refused for now (encrypted rooms are a later issue); anything else (other
-// keys, other types, not JSON) is 400 bad_request.
+// key every time. The body is empty, {}, {"e2ee":false} or {"e2ee":true} (an
+// encrypted room: test/workers/e2ee); anything else (other keys, other
+// types, not JSON) is 400 bad_request.
 import { describe, expect, it } from "vitest";
 import type { HttpError, NewRoom } from "../../../protocol";
 import { getJson } from "../helpers";
@@ -55,12 +55,10 @@ describe("the body of POST /api/rooms", () => {
     });
   }
 
-  it('{"e2ee":true}: 400 bad_request for now (encrypted rooms are a later issue)', async () => {
+  it('{"e2ee":true}: 201 with an owner key, an encrypted room (test/workers/e2ee)', async () => {
     const res = await create('{"e2ee":true}');
-    expect(res.status).toBe(400);
-    const { error } = res.body as unknown as HttpError;
-    expect(error.code).toBe("bad_request");
-    expect(error.message).toBe("Encrypted rooms are not available yet.");
+    expect(res.status).toBe(201);
+    expect(Object.keys(res.body).sort()).toEqual(["ownerKey", "room", "url"]);
   });
 
   for (const body of [
