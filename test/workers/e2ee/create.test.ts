@@ -22,7 +22,7 @@ describe("an encrypted room is made by POST /api/rooms", () => {
     const settings = { ...DEFAULT_SETTINGS, e2ee: true, owned: true };
     const info = await getJson<RoomInfo>(`/api/rooms/${room}`);
     expect(info.body).toEqual({ room, online: 0, seq: 0, rev: 0, settings });
-    const { client, welcome } = await enterAsOwner(room, "alice", ownerKey);
+    const { welcome } = await enterAsOwner(room, "alice", ownerKey);
     expect(welcome.settings).toEqual(settings);
   });
 

@@ -31,7 +31,7 @@ describe("the e2ee flag", () => {
     });
     expect(res.status).toBe(201);
     expect((await roomInfo(room)).settings).toMatchObject({ e2ee: true, owned: true });
-    const { client, welcome } = await enter(room, "bob");
+    const { welcome } = await enter(room, "bob");
     expect(welcome.settings.e2ee).toBe(true);
   });
 });
