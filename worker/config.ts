@@ -5,7 +5,16 @@
 /// <reference path="../worker-configuration.d.ts" />
 import { DEFAULT_LIMITS } from "../protocol";
 
-export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
+/**
+ * This server's tunables that are no limit of the protocol. `BATCH_MS`
+ * (issue 17): how long a room gathers what it sends to a v2 connection
+ * after a send, so that a busy room sends several frames as one `batch`
+ * (worker/connections.ts); 0 turns batching off.
+ */
+export const SERVER_DEFAULTS = { BATCH_MS: 10 } as const;
+const DEFAULTS = { ...DEFAULT_LIMITS, ...SERVER_DEFAULTS };
+
+export type Limits = { -readonly [K in keyof typeof DEFAULTS]: number };
 
 /**
  * The worker's bindings, generated from wrangler.toml by `wrangler types`
@@ -52,6 +61,7 @@ const MINIMUM: Limits = {
   DUP_PER_SEC: 0.001,
   EDIT_WINDOW_MS: 0,
   MAX_CIPHERTEXT: 32,
+  BATCH_MS: 0,
 };
 
 const FRACTIONAL = new Set<keyof Limits>([
@@ -66,7 +76,7 @@ export class ConfigError extends Error {
 }
 
 function parseLimit(name: keyof Limits, raw: string | number | undefined): number {
-  if (raw === undefined || raw === "") return DEFAULT_LIMITS[name];
+  if (raw === undefined || raw === "") return DEFAULTS[name];
   const text = typeof raw === "string" ? raw.trim() : raw;
   // Number("  ") is 0: a blank value is a mistake, not a zero.
   if (text === "") throw new ConfigError(`${name} is blank: leave it unset or give a number`);
@@ -91,7 +101,7 @@ export function parseOrigins(raw: string | undefined): Set<string> {
 
 export function parseConfig(env: Partial<Env>): Config {
   const limits = {} as Limits;
-  for (const name of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
+  for (const name of Object.keys(DEFAULTS) as (keyof Limits)[]) {
     limits[name] = parseLimit(name, env[name]);
   }
   return { ...limits, allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS) };

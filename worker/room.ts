@@ -134,7 +134,7 @@ export class Room extends DurableObject<Env> {
     this.history = new History(this.sql, this.config, this.exists);
     this.moderation = new Moderation(this.sql, this.exists);
     this.sessions = new Sessions(this.sql, this.config);
-    this.connections = new Connections(ctx);
+    this.connections = new Connections(ctx, this.config.BATCH_MS);
     this.leases = new AddressLeases({
       env,
       config: this.config,
@@ -552,6 +552,7 @@ export class Room extends DurableObject<Env> {
     }
     conn.userId = row.user_id;
     conn.name = row.name;
+    conn.v = frame.v ?? 1;
     this.connections.save(ws, conn);
 
     const users = [...this.sessions.users().values()];
