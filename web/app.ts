@@ -38,6 +38,15 @@ export function roomUrl(room: string): string {
   return `${location.origin}/r/${encodeURIComponent(room)}`;
 }
 
+/**
+ * (v2) The link that Copy link and the QR code give: an encrypted room's
+ * link carries its key in the fragment (`#k=`), or no one could read it.
+ */
+export function shareUrl(room: string): string {
+  const key = local.getItem(`roomchat:e2ee:${room}`);
+  return key ? `${roomUrl(room)}#k=${key}` : roomUrl(room);
+}
+
 /** A path inside the page, keeping an explicit `?lang=` while the user moves around. */
 function pagePath(path: string): string {
   return langParam === "en" || langParam === "zh" ? `${path}?lang=${langParam}` : path;
@@ -60,17 +69,27 @@ function parseRoute(): Route {
 }
 
 /**
- * (v2) `#owner=<key>`: a room's owner key, from "Show owner key" on another
- * device. Read before the route (which may rewrite the address), kept for
- * that room before its model joins, and taken out of the address bar.
+ * (v2) The link's fragment, which browsers never send to a server:
+ * `#owner=<key>` (a room's owner key, from "Show owner key" on another
+ * device) and `#k=<key>` (an encrypted room's key: 32 bytes in base64url),
+ * alone or joined by `&`. Read before the route (which may rewrite the
+ * address), kept for that room on this device before its model joins, and
+ * taken out of the address bar so that the key is not left in it (or in a
+ * screenshot of it). The storage key of the room key is the core's
+ * `roomchat:e2ee:<room>` (client/deps.ts).
  */
-const ownerKey = /^#owner=([\w-]{16,256})$/.exec(location.hash)?.[1];
+const fragment = new URLSearchParams(location.hash.slice(1));
+const ownerKey = /^[\w-]{16,256}$/.exec(fragment.get("owner") ?? "")?.[0];
+const roomKey = /^[\w-]{43}$/.exec(fragment.get("k") ?? "")?.[0];
 
 export const route = signal<Route>(parseRoute());
 
-if (ownerKey) {
+if (ownerKey || roomKey) {
   const r = route.value;
-  if (r.page === "room") writeItem(local, storageKeys.ownerKey(r.room), ownerKey);
+  if (r.page === "room") {
+    if (ownerKey) writeItem(local, storageKeys.ownerKey(r.room), ownerKey);
+    if (roomKey) writeItem(local, `roomchat:e2ee:${r.room}`, roomKey);
+  }
   history.replaceState(null, "", location.pathname + location.search);
 }
 

@@ -15,7 +15,7 @@ import { useModel, useSignal, useSignalEffect } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { type Room, RoomModel } from "../../client/room";
 import type { Message } from "../../protocol";
-import { goHome, notifyOn, roomLabel, roomUrl, savedName, setNotify, t } from "../app";
+import { goHome, notifyOn, roomLabel, savedName, setNotify, shareUrl, t } from "../app";
 import { browserDeps } from "../platform";
 import { Composer } from "./Composer";
 import { secondsUntil, useNow } from "./hooks";
@@ -189,7 +189,7 @@ export function RoomScreen({ room: roomName }: { room: string }) {
   const showMenu = useSignal(false);
   const copied = useSignal<string | null>(null);
   const notifyMessage = useSignal<string | null>(null);
-  const url = roomUrl(roomName);
+  const url = shareUrl(roomName);
 
   const focusComposer = () => document.getElementById("composer-box")?.focus();
 
