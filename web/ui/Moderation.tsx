@@ -26,7 +26,7 @@ import { secondsUntil, useNow } from "./hooks";
 import "./moderation.css";
 
 /** A time to come: HH:MM today, else with its date. */
-const until = (ts: number) =>
+export const until = (ts: number) =>
   dayOf(ts) === dayOf(Date.now()) ? formatClock(ts) : formatTimestamp(ts).slice(0, 16);
 
 /** The owner badge and the trip beside a name (nothing for someone who has neither). */
@@ -107,43 +107,6 @@ export function ModerationNote({ room }: { room: Room }) {
         {muted > 0 ? t.mutedUntil(until(muted)) : t.slowMode(Math.round(slowMs / 1000))}
       </p>
       {muted <= 0 && wait && <p class="slow-wait">{t.slowWait(secondsUntil(slowUntil, now))}</p>}
-    </div>
-  );
-}
-
-/** The screen of a session that an owner ended, or of a join a locked room refused. */
-export function ModerationEnded({ room, onLeave }: { room: Room; onLeave: () => void }) {
-  const ended = room.ended.value;
-  const bannedUntil = room.bannedUntil.value;
-  const now = useNow(ended === "banned" && bannedUntil > 0);
-  if (ended !== "kicked" && ended !== "banned" && ended !== "room_locked") return null;
-  const banOver = ended === "banned" && bannedUntil > 0 && bannedUntil <= now;
-  return (
-    <div class="banner warn ended" role="alert">
-      <span>
-        {ended === "kicked"
-          ? t.kicked
-          : ended === "room_locked"
-            ? t.roomLocked
-            : banOver
-              ? t.banOver
-              : bannedUntil
-                ? t.bannedUntil(until(bannedUntil))
-                : t.banned}
-      </span>
-      {ended === "banned" && !banOver && (
-        <button type="button" onClick={onLeave}>
-          {t.leave}
-        </button>
-      )}
-      {/* Under a ban, one try (an owner may have lifted it); the core never retries on its own. */}
-      <button
-        type="button"
-        class={ended === "banned" && !banOver ? "link-button" : undefined}
-        onClick={() => room.reclaim()}
-      >
-        {ended === "kicked" || banOver ? t.joinAgain : t.tryAgain}
-      </button>
     </div>
   );
 }

@@ -20,8 +20,9 @@ import { browserDeps } from "../platform";
 import { Composer } from "./Composer";
 import { secondsUntil, useNow } from "./hooks";
 import { Logo } from "./Landing";
+import { lazy } from "./lazy";
 import { MessageLog } from "./MessageLog";
-import { ModerationEnded, Topic } from "./Moderation";
+import { Topic } from "./Moderation";
 import { NameForm } from "./NameForm";
 import { OnlineList } from "./OnlineList";
 import { loadOwnerTools, ownerTools } from "./owner";
@@ -123,51 +124,9 @@ const People = () => (
   </svg>
 );
 
-function Banners({ room }: { room: Room }) {
-  const ended = room.ended.value;
-  const notice = room.notice.value;
-  return (
-    <>
-      {ended === "taken_over" && (
-        <div class="banner warn" role="alert">
-          <span>{t.takenOver}</span>
-          <button type="button" onClick={() => room.reclaim()}>
-            {t.useHere}
-          </button>
-        </div>
-      )}
-      {(ended === "room_full" || ended === "too_many_sessions") && (
-        <div class="banner warn" role="alert">
-          <span>{ended === "room_full" ? t.roomFull : t.tooManySessions}</span>
-          <button type="button" onClick={() => room.reclaim()}>
-            {t.tryAgain}
-          </button>
-        </div>
-      )}
-      <ModerationEnded room={room} onLeave={() => goHome()} />
-      {notice && (
-        <div class="banner" role="alert">
-          <span>
-            {notice.kind === "history_failed"
-              ? t.historyFailed
-              : notice.kind === "owner_key_refused"
-                ? t.ownerKeyRefused
-                : notice.kind === "closed"
-                  ? notice.code === 1008
-                    ? t.closedAbuse
-                    : notice.code === 1009
-                      ? t.closedTooBig
-                      : t.closedServerError
-                  : (t.errors[notice.code as keyof typeof t.errors] ?? notice.message)}
-          </span>
-          <button type="button" class="link-button" onClick={() => room.dismissNotice()}>
-            {t.dismiss}
-          </button>
-        </div>
-      )}
-    </>
-  );
-}
+/** (v2) An encrypted room's badge and key screen; the banners (rare): lazy chunks. */
+const e2eeUi = lazy(() => import("./E2ee"));
+const bannersUi = lazy(() => import("./Banners"));
 
 export function RoomScreen({ room: roomName }: { room: string }) {
   // One model per mounted screen (the screen is keyed by its room).
@@ -268,6 +227,9 @@ export function RoomScreen({ room: roomName }: { room: string }) {
   };
 
   const owner = ownerTools.value;
+  // (v2) An encrypted room's badge and key screen are a lazy chunk.
+  const lock = room.settings.value.e2ee ? e2eeUi() : null;
+  const banners = room.ended.value || room.notice.value ? bannersUi() : null;
   const nameError = room.nameError.value;
   const needsName = !room.name.value || nameError !== null || renaming.value;
   if (room.you.value) wasIn.current = true;
@@ -294,6 +256,7 @@ export function RoomScreen({ room: roomName }: { room: string }) {
               <div class="room-name">
                 <h1 title={roomName}>{roomLabel(roomName)}</h1>
                 {!quiet && <Topic room={room} />}
+                {lock?.Lock()}
               </div>
               {!quiet && <ConnectionState room={room} />}
             </div>
@@ -407,15 +370,17 @@ export function RoomScreen({ room: roomName }: { room: string }) {
                 }}
               />
             )}
-            <Banners room={room} />
+            {banners && <banners.Banners room={room} />}
             {owner && <owner.OwnerLayer room={room} name={roomName} />}
             <div class="room-body">
               {/* The page's main landmark: the conversation, its log and its composer. */}
-              <main class="chat">
-                {empty && <Share id="share-panel" url={url} invite onCopy={copy} />}
-                <MessageLog room={room} />
-                <Composer room={room} />
-              </main>
+              {lock?.keyScreen(room, roomName) ?? (
+                <main class="chat">
+                  {empty && <Share id="share-panel" url={url} invite onCopy={copy} />}
+                  <MessageLog room={room} />
+                  <Composer room={room} />
+                </main>
+              )}
               <OnlineList
                 room={room}
                 open={showOnline.value}
