@@ -1,14 +1,369 @@
-// Placeholder for the full-screen client (issue 15), written by the
-// scripting side so that cli/main.ts builds before the Ink UI lands; the
-// full-screen helper replaces this file with the real runChat.
-import type { Folders, NameMemory, Target } from "../context";
+// The full-screen terminal client (issue 15, point 2), in Ink: the log
+// filling the screen (cli/ui/lines.ts lays it out), the online table on the
+// right (folded away under 80 columns), the input box at the bottom and a
+// status line. Everything goes through the client core (client/room.ts):
+// this file subscribes to its signals with `effect` and calls its actions.
+// Pure parts (commands, completion, layout, wrapping) live beside it.
+import { effect } from "@preact/signals-core";
+import { Box, render, Text, useApp, useInput, useStdout } from "ink";
+import { useEffect, useReducer, useRef, useState } from "react";
+import { encode } from "uqr";
+import type { RoomApi } from "../../client/room";
+import { type Folders, type NameMemory, nodeDeps, openRoom, type Target } from "../context";
+import { browse, COMMANDS, complete, parseCommand } from "./commands";
+import { layoutLog } from "./lines";
+import { pad, truncate } from "./width";
 
-export async function runChat(_o: {
+const TABLE = 24;
+
+function useSignals(room: RoomApi): void {
+  const [, bump] = useReducer((n: number) => n + 1, 0);
+  useEffect(
+    () =>
+      effect(() => {
+        void room.log.value;
+        void room.users.value;
+        void room.pending.value;
+        void room.status.value;
+        void room.unread.value;
+        void room.ended.value;
+        void room.notice.value;
+        void room.nameError.value;
+        bump();
+      }),
+    [room],
+  );
+  useEffect(() => {
+    const t = setInterval(bump, 1000);
+    return () => clearInterval(t);
+  }, []);
+}
+
+function statusText(room: RoomApi, roomName: string, scrolled: boolean): string {
+  const now = Date.now();
+  const s = room.status.value;
+  let conn: string = room.connected.value ? "connected" : "connecting";
+  if (s === "waiting")
+    conn = `reconnecting in ${Math.max(0, Math.ceil((room.retryAt.value - now) / 1000))} s`;
+  if (room.nameError.value)
+    conn = `refused: ${room.nameError.value === "name_taken" ? "that name is taken here" : "that name is not allowed"} (restart with --name)`;
+  if (room.ended.value) conn = `offline (${room.ended.value})`;
+  const parts = [`#${roomName}`, conn];
+  if (scrolled && room.unread.value) parts.push(`${room.unread.value} unread`);
+  const rate = room.rateUntil.value - now;
+  if (rate > 0) parts.push(`wait ${Math.ceil(rate / 1000)} s`);
+  const slow = room.slowUntil.value - now;
+  if (slow > 0) parts.push(`slow mode: ${Math.ceil(slow / 1000)} s`);
+  return parts.join(" · ");
+}
+
+function Chat({ room, target, onQuit }: { room: RoomApi; target: Target; onQuit: () => void }) {
+  useSignals(room);
+  const { stdout } = useStdout();
+  const cols = stdout.columns || 80;
+  const rows = stdout.rows || 24;
+  const [input, setInput] = useState("");
+  const [sent, setSent] = useState<string[]>([]);
+  const [at, setAt] = useState(0);
+  const [scroll, setScroll] = useState(0);
+  const [info, setInfo] = useState<string[]>([]);
+  const ctrlC = useRef(0);
+  const wide = cols >= 80;
+  const logWidth = wide ? cols - TABLE - 1 : cols;
+  const inputLines = input.split("\n");
+  const logHeight = Math.max(3, rows - 2 - inputLines.length - 2 - info.length);
+  const layout = layoutLog(room.log.value, room.pending.value, logWidth);
+  const total = layout.lines.length;
+  const end = Math.max(0, total - scroll);
+  const shown = layout.lines.slice(Math.max(0, end - logHeight), end);
+
+  const run = (line: string) => {
+    const c = parseCommand(line);
+    const seqOf = (n: number) => layout.numbers.get(n);
+    const refused = (what: string, r: { ok: boolean; reason?: string }) =>
+      setInfo(r.ok ? [] : [`${what} refused: ${r.reason}`]);
+    const userId = (name: string) => room.users.value.find((u) => u.name === name)?.id;
+    switch (c.kind) {
+      case "quit":
+        room.leave();
+        onQuit();
+        return;
+      case "send":
+        if (c.text.trim()) room.send(c.text);
+        setInfo([]);
+        return;
+      case "help":
+        setInfo(COMMANDS.map(([a, b]) => `${a.padEnd(28)} ${b}`));
+        return;
+      case "share": {
+        setInfo(shareLines(target));
+        return;
+      }
+      case "reply": {
+        const seq = seqOf(c.n);
+        if (seq === undefined) return setInfo([`No message ${c.n}`]);
+        room.send(c.text, { replyTo: seq });
+        return setInfo([]);
+      }
+      case "edit": {
+        const seq = seqOf(c.n);
+        if (seq === undefined) return setInfo([`No message ${c.n}`]);
+        return refused("Edit", room.edit(seq, c.text));
+      }
+      case "delete": {
+        const seq = seqOf(c.n);
+        if (seq === undefined) return setInfo([`No message ${c.n}`]);
+        return refused("Delete", room.deleteMessage(seq));
+      }
+      case "react": {
+        const seq = seqOf(c.n);
+        if (seq === undefined) return setInfo([`No message ${c.n}`]);
+        const mine = room.you.value?.id;
+        const had = room
+          .message(seq)
+          ?.reactions?.find((r) => r.emoji === c.emoji)
+          ?.users.includes(mine ?? "");
+        return refused("Reaction", room.react(seq, c.emoji, !had));
+      }
+      case "kick":
+      case "ban":
+      case "mute": {
+        const id = userId(c.name);
+        if (!id) return setInfo([`No one named ${c.name} is here`]);
+        const ok =
+          c.kind === "kick"
+            ? room.kick(id)
+            : c.kind === "ban"
+              ? room.ban(id, c.minutes)
+              : room.mute(id, c.minutes);
+        return setInfo(
+          ok ? [] : [`/${c.kind} refused (owners only, not yourself or another owner)`],
+        );
+      }
+      case "topic":
+      case "slow":
+      case "lock": {
+        const patch =
+          c.kind === "topic"
+            ? { topic: c.text }
+            : c.kind === "slow"
+              ? { slowMs: c.ms }
+              : { locked: c.on };
+        return setInfo(room.updateSettings(patch) ? [] : [`/${c.kind} refused (owners only)`]);
+      }
+      case "error":
+        return setInfo([c.message]);
+    }
+  };
+
+  const submit = (line: string) => {
+    setSent((s) => [...s, line]);
+    setAt(sent.length + 1);
+    setScroll(0);
+    run(line);
+  };
+
+  useInput((ch, key) => {
+    if (key.ctrl && ch === "c") {
+      ctrlC.current += 1;
+      if (ctrlC.current >= 2) {
+        room.leave();
+        onQuit();
+      } else setInfo(["Press Ctrl+C again to leave"]);
+      return;
+    }
+    ctrlC.current = 0;
+    if ((key.return && key.meta) || ch === "\n" || (key.ctrl && ch === "j")) {
+      setInput((s) => `${s}\n`);
+      return;
+    }
+    if (key.return || (key.ctrl && ch === "s")) {
+      if (input.trim()) submit(input);
+      setInput("");
+      return;
+    }
+    if (key.ctrl && ch === "l") {
+      setInput("");
+      setInfo([]);
+      return;
+    }
+    if (key.upArrow || key.downArrow) {
+      const next = browse(sent, at, key.upArrow ? -1 : 1);
+      setAt(next);
+      setInput(sent[next] ?? "");
+      return;
+    }
+    if (key.tab) {
+      const done = complete(
+        input,
+        room.users.value.map((u) => u.name),
+      );
+      if (done) setInput(done);
+      return;
+    }
+    if (key.pageUp) {
+      const next = Math.min(Math.max(0, total - logHeight), scroll + logHeight - 1);
+      if (next >= total - logHeight && room.hasMore.value) void room.loadOlder();
+      setScroll(next);
+      return;
+    }
+    if (key.pageDown) {
+      setScroll((s) => Math.max(0, s - logHeight + 1));
+      return;
+    }
+    if (key.backspace || key.delete) {
+      setInput((s) => [...s].slice(0, -1).join(""));
+      return;
+    }
+    if (key.escape || key.ctrl || key.meta) return;
+    if (!ch) return;
+    // A paste (or tmux's send-keys) arrives as one chunk: Enter inside it sends what precedes it.
+    let draft = input;
+    for (const c of ch.replace(/\r\n?/g, "\r")) {
+      if (c === "\r") {
+        if (draft.trim()) submit(draft);
+        draft = "";
+      } else draft += c;
+    }
+    setInput(draft);
+    room.typing();
+  });
+
+  const users = room.users.value;
+  const youId = room.you.value?.id;
+  return (
+    <Box flexDirection="column" width={cols} height={rows}>
+      <Box flexDirection="row" height={logHeight}>
+        <Box flexDirection="column" width={logWidth}>
+          {shown.map((l, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: screen rows are positions
+            <Text key={i} color={l.color} dimColor={l.dim} bold={l.bold} wrap="truncate">
+              {l.text || " "}
+            </Text>
+          ))}
+        </Box>
+        {wide && (
+          <Box
+            flexDirection="column"
+            width={TABLE}
+            borderStyle="single"
+            borderTop={false}
+            borderBottom={false}
+            borderRight={false}
+            paddingLeft={1}
+          >
+            <Text bold>Online ({users.length})</Text>
+            {users.map((u) => (
+              <Text
+                key={u.id}
+                color={u.id === youId ? "green" : undefined}
+                dimColor={u.away}
+                wrap="truncate"
+              >
+                {truncate(
+                  `${u.role === "owner" ? "★" : " "}${u.name}${u.trip ? ` ◆${u.trip}` : ""} ${u.tag}${u.away ? " away" : ""}`,
+                  TABLE - 2,
+                )}
+              </Text>
+            ))}
+          </Box>
+        )}
+      </Box>
+      {info.map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: lines of one notice
+        <Text key={i} color="yellow" wrap="truncate">
+          {l || " "}
+        </Text>
+      ))}
+      <Text inverse wrap="truncate">
+        {pad(statusText(room, target.room, scroll > 0), cols)}
+      </Text>
+      <Box borderStyle="round" flexDirection="column" width={cols}>
+        {inputLines.map((l, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: lines of the draft
+          <Text key={i} wrap="truncate-start">
+            {i === 0 ? "> " : "  "}
+            {l}
+            {i === inputLines.length - 1 ? "█" : ""}
+          </Text>
+        ))}
+      </Box>
+    </Box>
+  );
+}
+
+function shareLines(target: Target): string[] {
+  const url = `${target.base}/r/${target.room}`;
+  const lines = [url];
+  try {
+    // uqr is the page's QR library (web/ui/Qr.tsx); drawn with half blocks, two rows a line.
+    const data = encode(url, { border: 1 }).data;
+    for (let y = 0; y < data.length; y += 2) {
+      let s = "";
+      for (let x = 0; x < (data[y] as boolean[]).length; x++) {
+        const top = data[y]?.[x];
+        const bottom = data[y + 1]?.[x];
+        s += top && bottom ? " " : top ? "▄" : bottom ? "▀" : "█";
+      }
+      lines.push(s);
+    }
+  } catch {
+    lines.push("(no QR code)");
+  }
+  return lines;
+}
+
+function NamePrompt({ onName }: { onName: (n: string) => void }) {
+  const [name, setName] = useState("");
+  useInput((ch, key) => {
+    if (key.return) {
+      if (name.trim()) onName(name.trim());
+    } else if (key.backspace || key.delete) setName((s) => s.slice(0, -1));
+    else if (key.ctrl && ch === "c") process.exit(0);
+    else if (ch && !key.ctrl && !key.meta) setName((s) => s + ch);
+  });
+  return (
+    <Box borderStyle="round">
+      <Text>Your name: {name}█</Text>
+    </Box>
+  );
+}
+
+function askName(): Promise<string> {
+  return new Promise((resolve) => {
+    const app = render(
+      <NamePrompt
+        onName={(n) => {
+          app.unmount();
+          resolve(n);
+        }}
+      />,
+    );
+  });
+}
+
+export async function runChat(o: {
   target: Target;
   name: string | null;
   names: NameMemory;
   folders: Folders;
 }): Promise<number> {
-  process.stderr.write("roomchat: full screen not built yet\n");
-  return 1;
+  const name = o.name ?? o.names.get(o.target.base) ?? (await askName());
+  o.names.set(o.target.base, name);
+  const room = openRoom(nodeDeps(o.folders, o.target.base), o.target, name);
+  room.start();
+  // The alternate screen keeps the shell's scrollback as it was.
+  process.stdout.write("\x1b[?1049h\x1b[H");
+  return await new Promise<number>((resolve) => {
+    let app: ReturnType<typeof render> | null = null;
+    const quit = () => {
+      setTimeout(() => {
+        app?.unmount();
+        room.close();
+        process.stdout.write("\x1b[?1049l");
+        resolve(0);
+      }, 300);
+    };
+    app = render(<Chat room={room} target={o.target} onQuit={quit} />, { exitOnCtrlC: false });
+  });
 }
