@@ -1,12 +1,12 @@
 // Issue 16, the page's part of an encrypted room, in a real Chromium against
 // a live `wrangler dev`: the room is made over HTTP (`POST /api/rooms
-// {"e2ee":true}`), as the landing's "New encrypted room" does. A link with
+// {"e2ee":true}`), as the landing's "New encrypted room" does (tested too). A link with
 // `#k=<key>` keeps the key on the device and leaves the address bar without
 // it; the header shows the lock badge and its line; Copy link gives the key
 // back in the link; a link without the key shows "This link is missing its
 // key" and no composer; axe finds nothing on either screen, light and dark.
 //
-// Not here yet (they need the client core's encryption, client/crypto.ts):
+// Not here yet (they need the client core's encryption in client/room.ts):
 // two people chatting, replying, editing and reacting in the room while the
 // test searches the room's storage for their plaintext.
 import type { Page } from "playwright-core";
@@ -41,7 +41,7 @@ async function newEncryptedRoom(): Promise<string> {
 }
 
 /** A key of the right shape (32 bytes of base64url); the server never sees it. */
-const KEY = "A".repeat(42) + "w";
+const KEY = `${"A".repeat(42)}w`;
 
 /** What this device keeps under `key`. */
 const kept = (page: Page, key: string) =>
@@ -58,6 +58,21 @@ async function enter(page: Page, path: string, name: string): Promise<void> {
 const LINE = "Only people with the link can read this room; the server cannot.";
 
 describe("an encrypted room's page", () => {
+  it('"New encrypted room" on the landing makes the room and its key on the device', async () => {
+    const dee = await newPerson();
+    await dee.page.goto("/");
+    await dee.page.getByRole("textbox", { name: "Your name", exact: true }).fill("Dee");
+    await button(dee.page, "New encrypted room").click();
+    await seeConnected(dee.page);
+    const room = decodeURIComponent(new URL(dee.page.url()).pathname.slice(3));
+    const res = await fetch(`${suite.server.url}/api/rooms/${room}`);
+    expect(((await res.json()) as { settings: { e2ee: boolean } }).settings.e2ee).toBe(true);
+    expect(await kept(dee.page, `roomchat:e2ee:${room}`)).toMatch(/^[\w-]{43}$/);
+    expect(await kept(dee.page, `roomchat:owner:${room}`)).toBeTruthy();
+    await dee.page.getByText(LINE, { exact: true }).waitFor({ timeout: SEE_WITHIN });
+    await composer(dee.page).waitFor({ timeout: SEE_WITHIN });
+  });
+
   it("takes #k= out of the address bar, keeps the key, shows the lock and gives the key back in Copy link", async () => {
     const room = await newEncryptedRoom();
     const ada = await newPerson();

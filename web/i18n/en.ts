@@ -13,6 +13,7 @@ export const en = {
   opensRoom: (room: string) => `Opens ${room}`,
   or: "or",
   newPrivateRoom: "New private room",
+  newEncryptedRoom: "New encrypted room",
   privateHint: "A room with a name nobody can guess. Share its link to invite people.",
   creating: "Creating…",
   createFailed: "Could not create a room. Check your connection and try again.",

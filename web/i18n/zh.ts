@@ -11,6 +11,7 @@ export const zh: Catalogue = {
   opensRoom: (room) => `将打开 ${room}`,
   or: "或",
   newPrivateRoom: "新建私密房间",
+  newEncryptedRoom: "新建加密房间",
   privateHint: "房间名无人能猜到。分享它的链接来邀请别人。",
   creating: "正在创建…",
   createFailed: "无法创建房间。请检查网络后重试。",

@@ -1,6 +1,8 @@
 // The landing page (`/`): your name (remembered on this device), a room
 // name and Join, or "New private room", which asks the server for a room
-// nobody can guess and opens it. The room may be typed as people say it
+// nobody can guess and opens it, or (v2) "New encrypted room", the same with
+// a key made on this device that the server never sees (its code, the
+// client core's client/crypto.ts, is a lazy chunk). The room may be typed as people say it
 // ("Design Review!"): the room it opens is shown under the field as it is
 // typed. Just after leaving a room, the page offers to rejoin it.
 import { useSignal } from "@preact/signals";
@@ -63,7 +65,7 @@ export function Landing({ leftRoom, badRoom }: { leftRoom?: string; badRoom?: st
     else document.getElementById("name")?.focus();
   };
 
-  const onCreate = async () => {
+  const onCreate = async (e2ee?: boolean) => {
     if (!takeName()) {
       document.getElementById("name")?.focus();
       return;
@@ -71,13 +73,20 @@ export function Landing({ leftRoom, badRoom }: { leftRoom?: string; badRoom?: st
     busy.value = true;
     createError.value = null;
     try {
-      const res = await fetch("/api/rooms", { method: "POST" });
+      const res = await fetch("/api/rooms", { method: "POST", body: e2ee ? '{"e2ee":true}' : "" });
       if (!res.ok) throw new Error(String(res.status));
       const body = (await res.json()) as NewRoom;
       const created = normalizeRoomName(body.room);
       if (!created) throw new Error("bad room");
       // (v2) The room is ours: its owner key, shown once, stays on this device.
       if (body.ownerKey) writeItem(local, storageKeys.ownerKey(created), body.ownerKey);
+      // (v2) An encrypted room's key is made here and kept for the room: Copy link gives it.
+      if (e2ee)
+        writeItem(
+          local,
+          `roomchat:e2ee:${created}`,
+          (await import("../../client/crypto")).newRoomKey(),
+        );
       openRoom(created);
     } catch {
       createError.value = t.createFailed;
@@ -164,11 +173,14 @@ export function Landing({ leftRoom, badRoom }: { leftRoom?: string; badRoom?: st
         <button
           type="button"
           class="wide"
-          onClick={onCreate}
+          onClick={() => onCreate()}
           disabled={busy.value}
           aria-describedby="private-hint"
         >
           {t.newPrivateRoom}
+        </button>
+        <button type="button" class="wide" onClick={() => onCreate(true)} disabled={busy.value}>
+          {t.newEncryptedRoom}
         </button>
         <p id="private-hint" class="hint center">
           {busy.value ? t.creating : t.privateHint}
