@@ -106,4 +106,6 @@ export const storageKeys = {
   banned: (room: string) => `roomchat:banned:${room}`,
   /** (v2) The tags this person ignores in the room, as a JSON array. */
   ignored: (room: string) => `roomchat:ignored:${room}`,
+  /** (v2) An encrypted room's key (base64url), as the link's `#k=` gave it: a reload without the fragment still reads the room. */
+  e2eeKey: (room: string) => `roomchat:e2ee:${room}`,
 };

@@ -46,6 +46,7 @@ import { type BackoffOptions, DEFAULT_BACKOFF } from "./backoff";
 import { ChangesModel, type PendingChange } from "./changes";
 import { ConnectionModel, type ConnectionStatus, OPEN_WITHIN_MS } from "./connection";
 import { type Deps, storageKeys, writeItem } from "./deps";
+import type { E2ee, KeyProblem } from "./e2ee";
 import { type Entry, LogModel, type SystemKind } from "./log";
 import { ModerationModel, type SettingsPatch } from "./moderation";
 import { OutboxModel, type Pending, type SendResult } from "./outbox";
@@ -59,6 +60,7 @@ export {
   PING_EVERY_MS,
   PONG_WITHIN_MS,
 } from "./connection";
+export type { KeyProblem } from "./e2ee";
 export { type Entry, PAGE_SIZE, type SystemKind } from "./log";
 export type { SettingsPatch } from "./moderation";
 export type { Pending, PendingStatus, SendResult } from "./outbox";
@@ -137,6 +139,11 @@ export interface RoomOptions {
    * (`storageKeys.ownerKey`), if any, read at every join.
    */
   ownerKey?: string;
+  /**
+   * (v2) An encrypted room's key (`#k=` of its link), kept for the room on
+   * this device (`storageKeys.e2eeKey`); without it, the key kept, if any.
+   */
+  e2eeKey?: string;
 }
 
 export interface RoomApi {
@@ -282,6 +289,11 @@ export interface RoomApi {
   unignore(tag: string): void;
   /** (v2) The tag of a user seen in this room, also after they left (a message names only the id). */
   tagOf(userId: string): string | undefined;
+  /**
+   * (v2) An encrypted room's key problem: "missing" when no key was given or
+   * kept (nothing is sent), "wrong" when texts came and none decrypted.
+   */
+  keyProblem: ReadonlySignal<KeyProblem>;
 }
 
 /** (v2) The system line of a `left`, by its reason. */
@@ -372,6 +384,34 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
   const limits = signal<Limits>(initialLimits(options.maxText, options.maxFrame));
   let hadWelcome = false;
   let closed = false;
+  // (v2) Encrypted rooms: e2ee.ts is loaded at the first welcome that says
+  // so; from then on frames go through a queue (decrypting is async) in the
+  // order they came. Plain rooms keep the synchronous path.
+  const keyProblem = signal<KeyProblem>(null);
+  if (options.e2eeKey) writeItem(deps.local, storageKeys.e2eeKey(room), options.e2eeKey);
+  let e2ee: E2ee | null = null;
+  let queue: Promise<unknown> | null = null;
+  const enqueue = (f: ServerFrame) => {
+    queue = (queue as Promise<unknown>).then(() => e2ee?.frame(f)).then((g) => g && onFrame(g));
+  };
+  const frameIn = (f: ServerFrame) => {
+    if (queue) return enqueue(f);
+    if (f.type !== "welcome" || !f.settings?.e2ee) return onFrame(f);
+    queue = import("./e2ee").then((m) => {
+      e2ee = m.createE2ee({
+        room,
+        key: options.e2eeKey ?? deps.local.getItem(storageKeys.e2eeKey(room)),
+        keyProblem,
+        you: youId,
+        send: (frame) => connection.send(frame),
+      });
+    });
+    enqueue(f);
+  };
+  const e2eeFetch = async (url: string) => {
+    const res = await deps.fetch(url);
+    return e2ee ? e2ee.response(res) : res;
+  };
 
   const connection = new ConnectionModel(deps, {
     url: roomSocketUrl(options.base, room),
@@ -391,10 +431,10 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
       if (ownerKey) frame.ownerKey = ownerKey;
       return frame;
     },
-    onFrame: (f) => onFrame(f),
+    onFrame: frameIn,
     onClosed: (code, reason) => onClosed(code, reason),
   });
-  const writeWelcomed = (frame: object) => connection.send(frame);
+  const writeWelcomed = (frame: object) => (e2ee ? e2ee.write(frame) : connection.send(frame));
   const outbox = new OutboxModel(deps, {
     room,
     maxText: () => limits.value.MAX_TEXT,
@@ -425,16 +465,19 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
     const tag = presence.tagOf(m.user.id);
     return tag !== undefined && moderation.ignored.value.has(tag);
   };
-  const log = new LogModel(deps, {
-    messagesUrl: (before, limit) => messagesUrl(options.base, room, before, limit),
-    isMine,
-    acknowledge: (acks) => outbox.acknowledge(acks),
-    onHistoryFailed: () => {
-      notice.value = { kind: "history_failed" };
+  const log = new LogModel(
+    { ...deps, fetch: e2eeFetch },
+    {
+      messagesUrl: (before, limit) => messagesUrl(options.base, room, before, limit),
+      isMine,
+      acknowledge: (acks) => outbox.acknowledge(acks),
+      onHistoryFailed: () => {
+        notice.value = { kind: "history_failed" };
+      },
+      historyLimit: () => limits.value.HISTORY_LIMIT,
+      echoOnly: options.echoOnly ?? false,
     },
-    historyLimit: () => limits.value.HISTORY_LIMIT,
-    echoOnly: options.echoOnly ?? false,
-  });
+  );
 
   /** Emoji by use in the held messages; ties go to the one used in a newer message. */
   const usedEmoji = computed(() => {
@@ -744,7 +787,7 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
   const fetchMessage = async (seq: number): Promise<Message | null> => {
     const held = log.get(seq);
     if (held) return held;
-    const res = await deps.fetch(messageUrl(options.base, room, seq));
+    const res = await e2eeFetch(messageUrl(options.base, room, seq));
     if (res.status === 404) return null;
     if (!res.ok) throw new Error(`GET message ${seq}: ${res.status}`);
     return (await res.json()) as Message;
@@ -910,6 +953,7 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
     ignore: (tag: string) => moderation.ignore(tag),
     unignore: (tag: string) => moderation.unignore(tag),
     tagOf: (userId: string) => presence.tagOf(userId),
+    keyProblem,
   };
 });
 

@@ -1,0 +1,121 @@
+// The encrypted-room half of the room model (room.ts), loaded lazily with
+// crypto.ts once a welcome says the room is encrypted, so that plain rooms
+// pay nothing for it in the page. It owns: the room key (the one given, or
+// the one kept on this device), what the key problem is, the decryption of
+// every message that comes in (frames, a welcome's catch-up, batches,
+// history pages, fetched messages) into plaintext or an `undecryptable`
+// mark, and the encryption of `send` and `edit` frames for the session they
+// are written in. It never logs a key or a text.
+import type { Signal } from "@preact/signals-core";
+import type { Message, ServerFrame } from "../protocol";
+import { decryptText, encryptEdit, encryptSend, importRoomKey, isRoomKey } from "./crypto";
+import type { HttpResponseLike } from "./deps";
+
+export type KeyProblem = null | "missing" | "wrong";
+
+export interface E2eeOptions {
+  room: string;
+  /** The room key in base64url, or null when neither given nor kept. */
+  key: string | null;
+  keyProblem: Signal<KeyProblem>;
+  /** This session's user id, when welcomed. */
+  you: () => string | undefined;
+  /** Writes a frame on a welcomed connection. */
+  send: (frame: object) => boolean;
+}
+
+export interface E2ee {
+  /** The frame with every message in it decrypted (or marked). */
+  frame(f: ServerFrame): Promise<ServerFrame>;
+  /** Writes a frame, `send` and `edit` encrypted for this session, in the order given. */
+  write(frame: object): boolean;
+  /** A fetch whose JSON has its messages (a page's or a single one) decrypted. */
+  response(res: HttpResponseLike): HttpResponseLike;
+}
+
+export function createE2ee(o: E2eeOptions): E2ee {
+  const keyP = o.key && isRoomKey(o.key) ? importRoomKey(o.key).catch(() => null) : null;
+  // "wrong" means: of the texts received so far (deleted messages have none),
+  // at least one and none at all decrypted. One text that opens proves the
+  // key, and later failures are then a tampered or moved text, not the key.
+  let opened = 0;
+  let failed = 0;
+  const judge = () => {
+    o.keyProblem.value = !keyP ? "missing" : opened === 0 && failed > 0 ? "wrong" : null;
+  };
+  judge();
+
+  const message = async (m: Message): Promise<Message> => {
+    if (m.deleted !== undefined || m.text === "") return m;
+    const key = keyP ? await keyP : null;
+    const text = key ? await decryptText(key, o.room, m) : null;
+    if (text === null) failed++;
+    else opened++;
+    judge();
+    if (text === null) return { ...m, text: "", undecryptable: true };
+    const { undecryptable: _, ...rest } = m;
+    return { ...rest, text };
+  };
+  const messages = (list: Message[] | undefined) =>
+    list ? Promise.all(list.map(message)) : Promise.resolve(list);
+
+  const frame = async (f: ServerFrame): Promise<ServerFrame> => {
+    switch (f.type) {
+      case "welcome":
+        return { ...f, messages: (await messages(f.messages)) as Message[] };
+      case "message": {
+        const { type: _, ...m } = f;
+        return { type: "message", ...(await message(m)) };
+      }
+      case "update":
+        return { ...f, message: await message(f.message) };
+      case "batch":
+        return { ...f, frames: await Promise.all((f.frames ?? []).map(frame)) };
+      default:
+        return f;
+    }
+  };
+
+  // Writes go one after another, so that the room gets them in the order
+  // the core wrote them although encrypting takes a turn of the event loop.
+  let chain: Promise<unknown> = Promise.resolve();
+  const write = (frame: object): boolean => {
+    const f = frame as { type?: string; id?: string; seq?: number; text?: string };
+    const you = o.you();
+    if (f.type !== "send" && f.type !== "edit") {
+      chain = chain.then(() => o.send(frame));
+      return true;
+    }
+    // Without the key nothing is sent: the outbox keeps it for later.
+    if (!keyP || you === undefined || typeof f.text !== "string") return false;
+    const plain = f.text;
+    chain = chain.then(async () => {
+      const key = await keyP;
+      if (!key) return;
+      const text =
+        f.type === "send"
+          ? await encryptSend(key, o.room, you, f.id as string, plain)
+          : await encryptEdit(key, o.room, you, f.seq as number, plain);
+      // Encrypted for a session that has ended: the next welcome writes it
+      // again (the outbox and the changes resend whatever is unanswered),
+      // encrypted for the new session's user id.
+      if (o.you() === you) o.send({ ...frame, text });
+    });
+    return true;
+  };
+
+  const response = (res: HttpResponseLike): HttpResponseLike => ({
+    ok: res.ok,
+    status: res.status,
+    json: async () => {
+      const body = (await res.json()) as { messages?: Message[]; seq?: number; text?: string };
+      if (Array.isArray(body?.messages))
+        return { ...body, messages: await messages(body.messages) };
+      if (typeof body?.seq === "number" && typeof body.text === "string")
+        return message(body as Message);
+      return body;
+    },
+  });
+
+  return { frame, write, response };
+}
