@@ -1,0 +1,236 @@
+// The client core in an encrypted room (client/room.ts with client/e2ee.ts)
+// against scripted servers: what goes out is ciphertext bound to the
+// session, what comes in is shown as plaintext (or marked undecryptable,
+// never the ciphertext), in the order it came, mentions after decryption,
+// the key problems "missing" and "wrong", and plain rooms unchanged.
+import { describe, expect, it } from "vitest";
+import { decryptText, encryptSend, importRoomKey, newRoomKey } from "../../client/crypto";
+import type { Room } from "../../client/room";
+import { checkCiphertext, DEFAULT_SETTINGS, type Message } from "../../protocol";
+import { fakeWorld, joinedRoom, message, user, welcome } from "./client-fakes";
+
+const E2EE = { ...DEFAULT_SETTINGS, e2ee: true };
+const ROOM = "lobby";
+
+/** Lets the lazy import, Web Crypto and the frame queue run. */
+const settle = async () => {
+  for (let i = 0; i < 30; i++) await new Promise((r) => setTimeout(r, 0));
+};
+const texts = (room: Room) =>
+  room.log.value.map((e) => (e.kind === "message" ? e.message.text : `* ${e.what} ${e.name}`));
+const shown = (room: Room) =>
+  room.log.value.flatMap((e) => (e.kind === "message" ? [e.message] : []));
+
+async function sealed(key: string, from: string, n: number, text: string): Promise<Message> {
+  const m = message(n, from);
+  return { ...m, text: await encryptSend(await importRoomKey(key), ROOM, m.user.id, m.id, text) };
+}
+
+describe("an encrypted room", () => {
+  it("sends ciphertext bound to the session, and another model reads it, mention included", async () => {
+    const key = newRoomKey();
+    const a = fakeWorld();
+    const alice = joinedRoom(a, welcome(user("Alice"), { settings: E2EE }), { e2eeKey: key });
+    await settle();
+    expect(alice.keyProblem.value).toBeNull();
+    expect(alice.send("hello @Bob").ok).toBe(true);
+    await settle();
+    const [frame] = a.last().framesOf("send") as Array<{ id: string; text: string }>;
+    expect(frame?.text.startsWith("e1.")).toBe(true);
+    expect(frame?.text).not.toContain("hello");
+    expect(checkCiphertext(frame?.text as string, 24_000).ok).toBe(true);
+
+    const mentions: Message[] = [];
+    const b = fakeWorld();
+    const bob = joinedRoom(b, welcome(user("Bob"), { settings: E2EE }), {
+      name: "Bob",
+      e2eeKey: key,
+      onMention: (m) => mentions.push(m),
+    });
+    b.last().receive({
+      type: "message",
+      ...message(1, "Alice", frame?.text, frame?.id),
+    });
+    await settle();
+    expect(texts(bob)).toEqual(["hello @Bob"]);
+    expect(mentions.map((m) => m.text)).toEqual(["hello @Bob"]);
+    expect(bob.keyProblem.value).toBeNull();
+    // The key given is kept for the room: a reload without the fragment reads it.
+    expect(b.local.getItem("roomchat:e2ee:lobby")).toBe(key);
+  });
+
+  it("reads the key kept on the device when none is given", async () => {
+    const key = newRoomKey();
+    const w = fakeWorld();
+    w.local.setItem("roomchat:e2ee:lobby", key);
+    const room = joinedRoom(
+      w,
+      welcome(user("Alice"), { settings: E2EE, messages: [await sealed(key, "Bob", 1, "kept")] }),
+    );
+    await settle();
+    expect(texts(room)).toEqual(["kept"]);
+  });
+
+  it("encrypts a send again for a new session when it is resent", async () => {
+    const key = newRoomKey();
+    const w = fakeWorld();
+    const room = joinedRoom(w, welcome(user("Alice", { id: "u-one" }), { settings: E2EE }), {
+      e2eeKey: key,
+    });
+    await settle();
+    room.send("again");
+    await settle();
+    const first = w.last().framesOf("send")[0] as { id: string; text: string };
+    w.last().serverClose(1006);
+    w.clock.advance(60_000);
+    w.last().open();
+    w.last().receive(welcome(user("Alice", { id: "u-two" }), { settings: E2EE }));
+    await settle();
+    const second = w.last().framesOf("send")[0] as { id: string; text: string };
+    expect(second.id).toBe(first.id);
+    expect(second.text).not.toBe(first.text);
+    const k = await importRoomKey(key);
+    const as = (id: string, text: string) =>
+      decryptText(k, ROOM, { ...message(1, "x", text, first.id), user: { id, name: "Alice" } });
+    expect(await as("u-two", second.text)).toBe("again");
+    expect(await as("u-two", first.text)).toBeNull();
+    expect(await as("u-one", first.text)).toBe("again");
+  });
+
+  it("encrypts an edit with the seq, and shows the edited plaintext", async () => {
+    const key = newRoomKey();
+    const w = fakeWorld();
+    const mine = await sealed(key, "Alice", 1, "typo");
+    const room = joinedRoom(w, welcome(user("Alice"), { settings: E2EE, messages: [mine] }), {
+      e2eeKey: key,
+    });
+    await settle();
+    expect(room.edit(1, "fixed").ok).toBe(true);
+    await settle();
+    const frame = w.last().framesOf("edit")[0] as { seq: number; text: string };
+    expect(frame.seq).toBe(1);
+    expect(frame.text.startsWith("e1.")).toBe(true);
+    w.last().receive({
+      type: "update",
+      message: { ...mine, text: frame.text, editedAt: 5, rev: 2 },
+    });
+    await settle();
+    expect(texts(room)).toEqual(["fixed"]);
+    expect(room.changes.value).toEqual([]);
+  });
+
+  it("marks a text that does not decrypt, never showing the ciphertext", async () => {
+    const key = newRoomKey();
+    const w = fakeWorld();
+    const good = await sealed(key, "Bob", 1, "fine");
+    const moved = { ...(await sealed(key, "Bob", 2, "moved")), id: "id-other-xxxxxxxxxxxx" };
+    const room = joinedRoom(
+      w,
+      welcome(user("Alice"), { settings: E2EE, messages: [good, moved] }),
+      { e2eeKey: key },
+    );
+    await settle();
+    expect(shown(room).map((m) => [m.text, m.undecryptable])).toEqual([
+      ["fine", undefined],
+      ["", true],
+    ]);
+    // One text opened: the key is right, the other was tampered with or moved.
+    expect(room.keyProblem.value).toBeNull();
+  });
+
+  it("says the key is missing, and sends nothing, when none was given or kept", async () => {
+    const w = fakeWorld();
+    const room = joinedRoom(
+      w,
+      welcome(user("Alice"), {
+        settings: E2EE,
+        messages: [await sealed(newRoomKey(), "Bob", 1, "x")],
+      }),
+    );
+    await settle();
+    expect(room.keyProblem.value).toBe("missing");
+    expect(shown(room)[0]?.undecryptable).toBe(true);
+    room.send("hello");
+    await settle();
+    expect(w.last().framesOf("send")).toEqual([]);
+    expect(room.pending.value).toHaveLength(1);
+  });
+
+  it("says the key is wrong when texts came and none decrypted, until one does", async () => {
+    const key = newRoomKey();
+    const w = fakeWorld();
+    const room = joinedRoom(
+      w,
+      welcome(user("Alice"), {
+        settings: E2EE,
+        messages: [await sealed(newRoomKey(), "Bob", 1, "x")],
+      }),
+      { e2eeKey: key },
+    );
+    await settle();
+    expect(room.keyProblem.value).toBe("wrong");
+    w.last().receive({ type: "message", ...(await sealed(key, "Bob", 2, "right")) });
+    await settle();
+    expect(room.keyProblem.value).toBeNull();
+    expect(texts(room)).toEqual(["", "right"]);
+  });
+
+  it("no key problem in a room with no texts yet", async () => {
+    const w = fakeWorld();
+    const room = joinedRoom(w, welcome(user("Alice"), { settings: E2EE }), {
+      e2eeKey: newRoomKey(),
+    });
+    await settle();
+    expect(room.keyProblem.value).toBeNull();
+  });
+
+  it("keeps the order frames came in although decryption is async", async () => {
+    const key = newRoomKey();
+    const w = fakeWorld();
+    const room = joinedRoom(w, welcome(user("Alice"), { settings: E2EE }), { e2eeKey: key });
+    const frames = await Promise.all([1, 2, 3, 4, 5].map((n) => sealed(key, "Bob", n, `m${n}`)));
+    w.last().receive({ type: "message", ...frames[0] });
+    w.last().receive({ type: "joined", user: user("Carol") });
+    w.last().receive({
+      type: "batch",
+      frames: frames.slice(1, 4).map((m) => ({ type: "message", ...m })),
+    });
+    w.last().receive({ type: "message", ...frames[4] });
+    await settle();
+    expect(texts(room)).toEqual(["m1", "* joined Carol", "m2", "m3", "m4", "m5"]);
+  });
+
+  it("decrypts history pages and fetched messages, and exports plaintext", async () => {
+    const key = newRoomKey();
+    const w = fakeWorld();
+    const old = await sealed(key, "Bob", 1, "old");
+    const room = joinedRoom(
+      w,
+      welcome(user("Alice"), {
+        settings: E2EE,
+        seq: 2,
+        rev: 2,
+        messages: [await sealed(key, "Bob", 2, "new")],
+      }),
+      { e2eeKey: key },
+    );
+    await settle();
+    w.responses.push({ status: 200, body: { messages: [old], hasMore: false } });
+    await room.loadOlder();
+    expect(texts(room)).toEqual(["old", "new"]);
+    expect((await room.allMessages()).map((m) => m.text)).toEqual(["old", "new"]);
+    w.responses.push({ status: 200, body: await sealed(key, "Bob", 9, "fetched") });
+    expect((await room.fetchMessage(9))?.text).toBe("fetched");
+  });
+});
+
+describe("a plain room", () => {
+  it("is handled synchronously as before, with no key problem", () => {
+    const w = fakeWorld();
+    const room = joinedRoom(w, welcome(user("Alice"), { messages: [message(1, "Bob", "plain")] }));
+    expect(texts(room)).toEqual(["plain"]);
+    room.send("hi");
+    expect(w.last().framesOf("send")[0]?.text).toBe("hi");
+    expect(room.keyProblem.value).toBeNull();
+  });
+});
