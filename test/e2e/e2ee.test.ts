@@ -9,6 +9,11 @@
 // Not here yet (they need the client core's encryption in client/room.ts):
 // two people chatting, replying, editing and reacting in the room while the
 // test searches the room's storage for their plaintext.
+//
+// With E2EE_SHOTS=1 it also takes screenshots into /tmp/e2ee-shots/ (the
+// header with its lock, the missing-key screen; phone and desktop, light and
+// dark, English and Chinese) to look at.
+import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { NewRoom } from "../../protocol";
@@ -124,5 +129,34 @@ describe("an encrypted room's page", () => {
     }
     await button(cy.page, "Back to start").click();
     await cy.page.getByRole("textbox", { name: "Room", exact: true }).waitFor();
+  });
+
+  it.runIf(process.env.E2EE_SHOTS)("screenshots: the lock and the missing-key screen", async () => {
+    mkdirSync("/tmp/e2ee-shots", { recursive: true });
+    const room = await newEncryptedRoom();
+    for (const lang of ["en", "zh"] as const)
+      for (const [size, viewport] of [
+        ["phone", { width: 390, height: 844 }],
+        ["desktop", { width: 1280, height: 800 }],
+      ] as const)
+        for (const colorScheme of ["light", "dark"] as const) {
+          const p = await newPerson({ viewport, colorScheme, locale: lang });
+          // A name of its own: the last one's session lingers for its grace period.
+          const name = `${lang === "zh" ? "小明" : "Eve"}${size[0]}${colorScheme[0]}`;
+          await p.page.goto(`/r/${room}?lang=${lang}#k=${KEY}`);
+          await p.page.getByRole("textbox").first().fill(name);
+          await p.page.keyboard.press("Enter");
+          await p.page.locator(".e2ee-line").waitFor({ timeout: SEE_WITHIN });
+          await p.page.screenshot({
+            path: `/tmp/e2ee-shots/lock-${lang}-${size}-${colorScheme}.png`,
+          });
+          await p.page.evaluate(`localStorage.removeItem("roomchat:e2ee:${room}")`);
+          await p.page.goto(`/r/${room}?lang=${lang}`);
+          await p.page.locator(".key-card").waitFor({ timeout: SEE_WITHIN });
+          await p.page.screenshot({
+            path: `/tmp/e2ee-shots/missing-${lang}-${size}-${colorScheme}.png`,
+          });
+          await p.context.close();
+        }
   });
 });
