@@ -26,6 +26,12 @@ export interface Target {
   url: string;
   /** An owner key given in the link's fragment (`#owner=…`), if any. */
   ownerKey?: string;
+  /**
+   * (v2) An encrypted room's key from the link's fragment (`#k=…`, 43
+   * characters of base64url), if any: passed to the core, which keeps it for
+   * the room in this client's storage.
+   */
+  e2eeKey?: string;
 }
 
 /** A command-line mistake, said in one line; the command exits with `exitCode`. */
@@ -64,6 +70,7 @@ export function parseTarget(arg: string, server?: string): Target {
   let base: string;
   let rawRoom: string;
   let ownerKey: string | undefined;
+  let e2eeKey: string | undefined;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) {
     const url = parseServer(arg);
     const match = /^\/r\/([^/]+)\/?$/.exec(url.pathname);
@@ -77,6 +84,9 @@ export function parseTarget(arg: string, server?: string): Target {
       throw new UsageError(`not a room link: ${arg}`);
     }
     ownerKey = fragmentParam(url.hash, "owner");
+    e2eeKey = fragmentParam(url.hash, "k");
+    if (e2eeKey !== undefined && !/^[\w-]{43}$/.test(e2eeKey))
+      throw new UsageError("the link's key (#k=) is not a room key: copy the whole link");
   } else {
     if (!server) {
       throw new UsageError(
@@ -90,6 +100,7 @@ export function parseTarget(arg: string, server?: string): Target {
   if (!room) throw new UsageError(`not a valid room name: ${rawRoom}`);
   const target: Target = { base, room, url: `${base}/r/${encodeURIComponent(room)}` };
   if (ownerKey) target.ownerKey = ownerKey;
+  if (e2eeKey) target.e2eeKey = e2eeKey;
   return target;
 }
 
@@ -216,5 +227,6 @@ export function openRoom(
 ): RoomApi {
   const roomOptions: RoomOptions = { room: target.room, base: target.base, name, ...options };
   if (target.ownerKey) roomOptions.ownerKey = target.ownerKey;
+  if (target.e2eeKey) roomOptions.e2eeKey = target.e2eeKey;
   return new RoomModel(deps, roomOptions);
 }

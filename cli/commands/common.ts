@@ -140,6 +140,9 @@ function refusal(s: Session): Failure | null {
     return new Failure(`name_taken: ${s.name} is taken in ${s.target.room}`, Exit.refused);
   if (nameError === "name_invalid")
     return new Failure(`name_invalid: ${s.name} is not a name the room takes`, Exit.refused);
+  // (v2) An encrypted room without its key: nothing could be read or sent.
+  if (s.room.keyProblem.value === "missing")
+    return new Failure("this link is missing its key: an encrypted room's link ends in #k=<key>");
   const ended = s.room.ended.value;
   if (ended && ended !== "left") {
     const [message, code] = ENDED[ended];

@@ -38,7 +38,25 @@ describe("parseTarget", () => {
       url: "http://127.0.0.1:9000/r/abc",
       ownerKey: "s3cret",
     });
-    expect(parseTarget("http://127.0.0.1:9000/r/abc#k=x").ownerKey).toBeUndefined();
+    const key = "A".repeat(43);
+    expect(parseTarget(`http://127.0.0.1:9000/r/abc#k=${key}`).ownerKey).toBeUndefined();
+  });
+
+  it("(v2) takes an encrypted room's key from the fragment, alone or with an owner key", () => {
+    const key = "abcdefghijklmnopqrstuvwxyz0123456789_-ABCDE";
+    expect(parseTarget(`http://127.0.0.1:9000/r/abc#k=${key}`)).toEqual({
+      base: "http://127.0.0.1:9000",
+      room: "abc",
+      url: "http://127.0.0.1:9000/r/abc",
+      e2eeKey: key,
+    });
+    expect(parseTarget(`http://127.0.0.1:9000/r/abc#owner=s3cret&k=${key}`)).toMatchObject({
+      ownerKey: "s3cret",
+      e2eeKey: key,
+    });
+    expect(usage(() => parseTarget("http://127.0.0.1:9000/r/abc#k=short"))).toMatch(
+      /not a room key/,
+    );
   });
 
   it("takes a bare room name with a server", () => {
