@@ -44,7 +44,7 @@ export function roomUrl(room: string): string {
  */
 export function shareUrl(room: string): string {
   const key = local.getItem(`roomchat:e2ee:${room}`);
-  return key ? `${roomUrl(room)}#k=${key}` : roomUrl(room);
+  return `${roomUrl(room)}${key ? `#k=${key}` : ""}`;
 }
 
 /** A path inside the page, keeping an explicit `?lang=` while the user moves around. */
