@@ -293,7 +293,7 @@ function Chat({ room, target, onQuit }: { room: RoomApi; target: Target; onQuit:
 }
 
 function shareLines(target: Target): string[] {
-  const url = `${target.base}/r/${target.room}`;
+  const url = target.url;
   const lines = [url];
   try {
     // uqr is the page's QR library (web/ui/Qr.tsx); drawn with half blocks, two rows a line.
