@@ -4,9 +4,14 @@
 // going back until `more` is false), which need no join: exporting takes no
 // name in the room and tells nobody. Each message is printed as it is now
 // (edited text; a deleted one as "(deleted)"), in the tail's format.
+// (v2) In an encrypted room (the info's settings.e2ee) the texts are
+// decrypted with the link's key (or the one kept for the room), as the core
+// does: a text that does not open is printed empty and marked undecryptable.
+import { decryptText, importRoomKey } from "../../client/crypto";
+import { storageKeys, writeItem } from "../../client/deps";
 import { messagesUrl } from "../../client/room";
 import { type Message, PAGE_MAX } from "../../protocol";
-import type { Target } from "../context";
+import { nodeDeps, type Target } from "../context";
 import { formatJson, formatText } from "../format";
 import { type CommandContext, Exit, Failure, resolveName } from "./common";
 import { requestJson } from "./http";
@@ -24,7 +29,7 @@ export async function fetchHistory(ctx: CommandContext, target: Target): Promise
   const info = (await requestJson(
     ctx,
     `${target.base}/api/rooms/${encodeURIComponent(target.room)}`,
-  )) as { seq?: unknown };
+  )) as { seq?: unknown; settings?: { e2ee?: unknown } };
   if (typeof info?.seq !== "number") throw new Failure("bad_response: the room's info has no seq");
   let before = info.seq + 1;
   // The room keeps a bounded history; the bound guards against a server that says "more" forever.
@@ -44,7 +49,25 @@ export async function fetchHistory(ctx: CommandContext, target: Target): Promise
     before = messages[0]?.seq ?? 0;
     if (page.more !== true) break;
   }
-  return pages.flat();
+  const all = pages.flat();
+  return info.settings?.e2ee === true ? decryptAll(ctx, target, all) : all;
+}
+
+/** An encrypted room's messages in plaintext; fails in one line without the key. */
+async function decryptAll(ctx: CommandContext, target: Target, all: Message[]): Promise<Message[]> {
+  const local = nodeDeps(ctx.folders, target.base).local;
+  if (target.e2eeKey) writeItem(local, storageKeys.e2eeKey(target.room), target.e2eeKey);
+  const raw = target.e2eeKey ?? local.getItem(storageKeys.e2eeKey(target.room));
+  const key = raw ? await importRoomKey(raw).catch(() => null) : null;
+  if (!key)
+    throw new Failure("this link is missing its key: an encrypted room's link ends in #k=<key>");
+  return Promise.all(
+    all.map(async (m): Promise<Message> => {
+      if (m.deleted !== undefined || m.text === "") return m;
+      const text = await decryptText(key, target.room, m);
+      return text === null ? { ...m, text: "", undecryptable: true } : { ...m, text };
+    }),
+  );
 }
 
 export async function runExport(ctx: CommandContext, cmd: ExportCommand): Promise<number> {

@@ -159,12 +159,6 @@ describe("new", () => {
       "in private",
     ]);
   });
-
-  it("says that encrypted rooms are refused, in one line", async () => {
-    const r = await run(user(), ["new", "--e2ee", "--server", server.url]);
-    expect(r.code).toBe(1);
-    oneLineError(r, /bad_request: Encrypted rooms are not available yet/);
-  });
 });
 
 describe("bad input", () => {
