@@ -6,15 +6,19 @@
 // back in the link; a link without the key shows "This link is missing its
 // key" and no composer; axe finds nothing on either screen, light and dark.
 //
-// Not here yet (they need the client core's encryption in client/room.ts):
-// two people chatting, replying, editing and reacting in the room while the
-// test searches the room's storage for their plaintext.
+// Two people chat, reply, edit and react in a room made from the landing's
+// button (the second one from the link with #k=); then the test reads the
+// room's storage, the HTTP API and every file of the `--persist-to` folder
+// (SQLite and its WAL, as bytes), and finds none of their plaintexts, in
+// UTF-8 or UTF-16.
 //
 // With E2EE_SHOTS=1 it also takes screenshots into /tmp/e2ee-shots/ (the
 // header with its lock, the missing-key screen; phone and desktop, light and
 // dark, English and Chinese) to look at.
-import { mkdirSync } from "node:fs";
-import type { Page } from "playwright-core";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Locator, Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { NewRoom } from "../../protocol";
 import {
@@ -22,6 +26,7 @@ import {
   browserSuite,
   button,
   composer,
+  log,
   pageProblems,
   SEE_WITHIN,
   seeConnected,
@@ -61,6 +66,111 @@ async function enter(page: Page, path: string, name: string): Promise<void> {
 }
 
 const LINE = "Only people with the link can read this room; the server cannot.";
+
+/** A message's log item, by what it shows. */
+const message = (page: Page, text: string) =>
+  log(page)
+    .locator("li.msg")
+    .filter({ has: page.locator(":scope > .body", { hasText: text }) });
+
+async function say(page: Page, text: string) {
+  await composer(page).fill(text);
+  await composer(page).press("Enter");
+  await message(page, text).first().waitFor({ timeout: SEE_WITHIN });
+}
+
+async function openActions(item: Locator) {
+  await item.hover();
+  await item.getByRole("button", { name: "Message actions", exact: true }).click();
+  await item.getByRole("button", { name: "Reply", exact: true }).waitFor({ timeout: SEE_WITHIN });
+}
+
+/** Every file under `dir`, as bytes. */
+function filesUnder(dir: string): { path: string; bytes: Buffer }[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => {
+      const path = join(e.parentPath, e.name);
+      return { path, bytes: readFileSync(path) };
+    });
+}
+
+describe("an encrypted room, end to end", () => {
+  it("two people chat, reply, edit and react; no plaintext reaches the server's storage", async () => {
+    const tag = randomBytes(4).toString("hex");
+    const texts = {
+      hello: `hello-secret-${tag}`,
+      reply: `reply-secret-${tag}`,
+      edited: `edited-secret-${tag}`,
+      chinese: `加密的话-${tag}`,
+    };
+    const ada = await newPerson();
+    await ada.page.goto("/");
+    // A name of its own: the control that the scan sees what the server writes (names are not encrypted).
+    const adaName = `Ada${tag}`;
+    await ada.page.getByRole("textbox", { name: "Your name", exact: true }).fill(adaName);
+    await button(ada.page, "New encrypted room").click();
+    await seeConnected(ada.page);
+    const link = await ada.page.getByRole("textbox", { name: "Room link" }).first().inputValue();
+    expect(link).toMatch(/#k=[\w-]{43}$/);
+    const room = decodeURIComponent(new URL(link).pathname.slice(3));
+
+    const bob = await newPerson();
+    await enter(bob.page, link.slice(suite.server.url.length), "Bob");
+    expect(bob.page.url()).not.toContain("#k=");
+    await bob.page.getByText(LINE, { exact: true }).waitFor({ timeout: SEE_WITHIN });
+
+    await say(ada.page, texts.hello);
+    await message(bob.page, texts.hello).waitFor({ timeout: SEE_WITHIN });
+    // Bob replies.
+    const atBob = message(bob.page, texts.hello);
+    await openActions(atBob);
+    await atBob.getByRole("button", { name: "Reply", exact: true }).click();
+    await say(bob.page, texts.reply);
+    await message(ada.page, texts.reply).waitFor({ timeout: SEE_WITHIN });
+    await say(bob.page, texts.chinese);
+    await message(ada.page, texts.chinese).waitFor({ timeout: SEE_WITHIN });
+    // Ada edits hers.
+    const mine = message(ada.page, texts.hello);
+    await openActions(mine);
+    await mine.getByRole("button", { name: "Edit", exact: true }).click();
+    const box = ada.page.getByRole("textbox", { name: "Edit message", exact: true });
+    await box.waitFor({ timeout: SEE_WITHIN });
+    await box.fill(texts.edited);
+    await button(ada.page, "Save").click();
+    await message(bob.page, texts.edited).waitFor({ timeout: SEE_WITHIN });
+    // Bob reacts to it.
+    const edited = message(bob.page, texts.edited);
+    await openActions(edited);
+    await edited.getByRole("button", { name: "Add reaction", exact: true }).click();
+    const picker = bob.page.getByRole("dialog", { name: "Reactions" });
+    await picker.getByRole("button", { name: "🎉", exact: true }).click();
+    await message(ada.page, texts.edited)
+      .getByRole("button", { name: /🎉/ })
+      .waitFor({ timeout: SEE_WITHIN });
+    expect(await bob.page.getByText("This message could not be decrypted").count()).toBe(0);
+
+    // What the server keeps and serves.
+    const api = [
+      await (await fetch(`${suite.server.url}/api/rooms/${room}`)).text(),
+      await (await fetch(`${suite.server.url}/api/rooms/${room}/messages`)).text(),
+    ];
+    expect(api[1]).toContain("e1.");
+    const files = filesUnder(suite.server.persistDir);
+    expect(files.some((f) => f.bytes.includes(Buffer.from(adaName, "utf8")))).toBe(true);
+    for (const plain of Object.values(texts)) {
+      for (const body of api) expect(body).not.toContain(plain);
+      for (const f of files) {
+        expect(f.bytes.includes(Buffer.from(plain, "utf8")), f.path).toBe(false);
+        expect(f.bytes.includes(Buffer.from(plain, "utf16le")), f.path).toBe(false);
+      }
+    }
+    for (const scheme of ["light", "dark"] as const) {
+      await bob.page.emulateMedia({ colorScheme: scheme });
+      expect(await axeViolations(bob.page)).toEqual([]);
+    }
+  });
+});
 
 describe("an encrypted room's page", () => {
   it('"New encrypted room" on the landing makes the room and its key on the device', async () => {
