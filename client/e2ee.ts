@@ -9,20 +9,9 @@
 import type { Signal } from "@preact/signals-core";
 import type { Message, ServerFrame } from "../protocol";
 import { decryptText, encryptEdit, encryptSend, importRoomKey, isRoomKey } from "./crypto";
-import type { HttpResponseLike } from "./deps";
+import { type HttpResponseLike, type StorageLike, storageKeys, writeItem } from "./deps";
 
 export type KeyProblem = null | "missing" | "wrong";
-
-export interface E2eeOptions {
-  room: string;
-  /** The room key in base64url, or null when neither given nor kept. */
-  key: string | null;
-  keyProblem: Signal<KeyProblem>;
-  /** This session's user id, when welcomed. */
-  you: () => string | undefined;
-  /** Writes a frame on a welcomed connection. */
-  send: (frame: object) => boolean;
-}
 
 export interface E2ee {
   /** The frame with every message in it decrypted (or marked). */
@@ -33,8 +22,23 @@ export interface E2ee {
   response(res: HttpResponseLike): HttpResponseLike;
 }
 
-export function createE2ee(o: E2eeOptions): E2ee {
-  const keyP = o.key && isRoomKey(o.key) ? importRoomKey(o.key).catch(() => null) : null;
+/**
+ * The room's key is `given` (the link's `#k=`, then kept for the room in
+ * `local`), else the one kept; `you` is this session's user id when
+ * welcomed, `send` writes a frame on a welcomed connection.
+ */
+export function createE2ee(
+  room: string,
+  given: string | undefined,
+  local: StorageLike,
+  keyProblem: Signal<KeyProblem>,
+  you: () => string | undefined,
+  send: (frame: object) => boolean,
+): E2ee {
+  if (given) writeItem(local, storageKeys.e2eeKey(room), given);
+  const raw = given ?? local.getItem(storageKeys.e2eeKey(room));
+  const keyP = raw && isRoomKey(raw) ? importRoomKey(raw).catch(() => null) : null;
+  const o = { room, keyProblem, you, send };
   // "wrong" means: of the texts received so far (deleted messages have none),
   // at least one and none at all decrypted. One text that opens proves the
   // key, and later failures are then a tampered or moved text, not the key.

@@ -47,6 +47,7 @@ import { ChangesModel, type PendingChange } from "./changes";
 import { ConnectionModel, type ConnectionStatus, OPEN_WITHIN_MS } from "./connection";
 import { type Deps, storageKeys, writeItem } from "./deps";
 import type { E2ee, KeyProblem } from "./e2ee";
+import { ignore } from "./events";
 import { type Entry, LogModel, type SystemKind } from "./log";
 import { ModerationModel, type SettingsPatch } from "./moderation";
 import { OutboxModel, type Pending, type SendResult } from "./outbox";
@@ -388,30 +389,25 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
   // so; from then on frames go through a queue (decrypting is async) in the
   // order they came. Plain rooms keep the synchronous path.
   const keyProblem = signal<KeyProblem>(null);
-  if (options.e2eeKey) writeItem(deps.local, storageKeys.e2eeKey(room), options.e2eeKey);
   let e2ee: E2ee | null = null;
   let queue: Promise<unknown> | null = null;
-  const enqueue = (f: ServerFrame) => {
-    queue = (queue as Promise<unknown>).then(() => e2ee?.frame(f)).then((g) => g && onFrame(g));
-  };
   const frameIn = (f: ServerFrame) => {
-    if (queue) return enqueue(f);
-    if (f.type !== "welcome" || !f.settings?.e2ee) return onFrame(f);
-    queue = import("./e2ee").then((m) => {
-      e2ee = m.createE2ee({
-        room,
-        key: options.e2eeKey ?? deps.local.getItem(storageKeys.e2eeKey(room)),
-        keyProblem,
-        you: youId,
-        send: (frame) => connection.send(frame),
+    if (!queue) {
+      if (f.type !== "welcome" || !f.settings?.e2ee) return onFrame(f);
+      queue = import("./e2ee").then((m) => {
+        e2ee = m.createE2ee(room, options.e2eeKey, deps.local, keyProblem, youId, (frame) =>
+          connection.send(frame),
+        );
       });
-    });
-    enqueue(f);
+    }
+    // A frame that throws must not stop every later one (a rejected chain
+    // would skip them all), as a throw in the synchronous path stops only its own.
+    queue = queue
+      .then(() => e2ee?.frame(f))
+      .then((g) => g && onFrame(g))
+      .catch(ignore);
   };
-  const e2eeFetch = async (url: string) => {
-    const res = await deps.fetch(url);
-    return e2ee ? e2ee.response(res) : res;
-  };
+  const e2eeFetch = (url: string) => deps.fetch(url).then((r) => (e2ee ? e2ee.response(r) : r));
 
   const connection = new ConnectionModel(deps, {
     url: roomSocketUrl(options.base, room),
