@@ -169,6 +169,15 @@ describe("an encrypted room, end to end", () => {
       await bob.page.emulateMedia({ colorScheme: scheme });
       expect(await axeViolations(bob.page)).toEqual([]);
     }
+
+    // A link with another key: the wrong-key screen, no composer, no ciphertext.
+    const cy = await newPerson();
+    await enter(cy.page, `/r/${room}#k=${KEY}`, "Cy");
+    await cy.page
+      .getByRole("heading", { name: "This link’s key does not open this room" })
+      .waitFor({ timeout: SEE_WITHIN });
+    expect(await composer(cy.page).count()).toBe(0);
+    expect(await cy.page.locator("body").textContent()).not.toContain("e1.");
   });
 });
 

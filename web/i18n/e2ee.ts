@@ -1,8 +1,7 @@
 // The words of an encrypted room's screens (web/ui/E2ee.tsx: the lock badge
-// and its line in the header, the missing-key and wrong-key screens, the
-// mark on a message that does not decrypt), in both languages. They load
-// with that module, in encrypted rooms only: the page's initial JavaScript
-// has a 35 KiB budget. "New encrypted room" on the landing is in en.ts and
+// and its line in the header, the missing-key and wrong-key screens), in
+// both languages. They load with that module, in encrypted rooms only: the
+// page's initial JavaScript has a 35 KiB budget. "New encrypted room" on the landing is in en.ts and
 // zh.ts, since it shows before anything loads.
 import type { Lang } from "./index";
 
@@ -16,7 +15,6 @@ const en = {
   wrongKeyHint:
     "The messages here were encrypted with another key. Check that the link was copied whole, or ask for it again.",
   home: "Back to start",
-  undecryptable: "This message could not be decrypted",
 };
 
 const zh: typeof en = {
@@ -28,7 +26,6 @@ const zh: typeof en = {
   wrongKey: "这个链接的密钥打不开这个房间",
   wrongKeyHint: "这里的消息是用另一个密钥加密的。请确认链接复制完整，或再要一次。",
   home: "回到首页",
-  undecryptable: "这条消息无法解密",
 };
 
 export const e2eeText: Record<Lang, typeof en> = { en, zh };

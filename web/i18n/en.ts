@@ -51,17 +51,12 @@ export const en = {
   offline: "Offline",
   disconnected: "Not connected",
   retryNow: "Retry now",
-  takenOver: "This room is open in another tab or window, which took over this session.",
   useHere: "Use it here",
   roomFull: "This room is full.",
   tooManySessions:
     "Too many sessions from your network address are in this room. Leave one of them, then try again.",
   tryAgain: "Try again",
-  closedAbuse: "The server closed the connection after too many refused frames.",
-  closedTooBig: "The server closed the connection: a frame was too large.",
-  closedServerError: "The server had an unexpected error. Reconnecting…",
   historyFailed: "Could not load earlier messages.",
-  ownerKeyRefused: "The owner key kept for this room was not accepted, so you joined as a member.",
   dismiss: "Dismiss",
 
   // log
@@ -174,6 +169,7 @@ export const en = {
   edited: "edited",
   editedAt: (time: string) => `edited ${time}`,
   messageDeleted: "Message deleted",
+  undecryptable: "This message could not be decrypted",
   deletedByOwner: "Message deleted by a room owner",
   reactionAdded: (emoji: string) => `Reaction ${emoji} added.`,
   reactionRemoved: (emoji: string) => `Reaction ${emoji} removed.`,

@@ -7,9 +7,12 @@
 // words). They are rare, so they wait outside the page's initial JavaScript
 // (35 KiB gzip budget), which encrypted rooms needed room in.
 import type { Room } from "../../client/room";
-import { goHome, t } from "../app";
+import { goHome, lang, t } from "../app";
+import { bannersText } from "../i18n/banners";
 import { useNow } from "./hooks";
 import { until } from "./Moderation";
+
+const b = bannersText[lang];
 
 export function Banners({ room }: { room: Room }) {
   const ended = room.ended.value;
@@ -18,7 +21,7 @@ export function Banners({ room }: { room: Room }) {
     <>
       {ended === "taken_over" && (
         <div class="banner warn" role="alert">
-          <span>{t.takenOver}</span>
+          <span>{b.takenOver}</span>
           <button type="button" onClick={() => room.reclaim()}>
             {t.useHere}
           </button>
@@ -39,13 +42,13 @@ export function Banners({ room }: { room: Room }) {
             {notice.kind === "history_failed"
               ? t.historyFailed
               : notice.kind === "owner_key_refused"
-                ? t.ownerKeyRefused
+                ? b.ownerKeyRefused
                 : notice.kind === "closed"
                   ? notice.code === 1008
-                    ? t.closedAbuse
+                    ? b.closedAbuse
                     : notice.code === 1009
-                      ? t.closedTooBig
-                      : t.closedServerError
+                      ? b.closedTooBig
+                      : b.closedServerError
                   : (t.errors[notice.code as keyof typeof t.errors] ?? notice.message)}
           </span>
           <button type="button" class="link-button" onClick={() => room.dismissNotice()}>

@@ -64,6 +64,3 @@ export function keyScreen(room: Room, name: string) {
     </main>
   );
 }
-
-/** The words of a message that does not decrypt, for the log. */
-export const undecryptable = w.undecryptable;

@@ -164,6 +164,9 @@ function MessageItem(props: {
       {m.replyTo !== undefined && !gone && <Quote room={room} seq={m.replyTo} />}
       {gone ? (
         <p class="text gone">{m.deleted === "owner" ? t.deletedByOwner : t.messageDeleted}</p>
+      ) : m.undecryptable ? (
+        // (v2) An encrypted room's text that did not decrypt: said, never shown.
+        <p class="text gone">{t.undecryptable}</p>
       ) : edit && EditBox ? (
         <EditBox room={room} m={m} />
       ) : (
