@@ -62,7 +62,14 @@ function Chat({ room, target, onQuit }: { room: RoomApi; target: Target; onQuit:
   const { stdout } = useStdout();
   const cols = stdout.columns || 80;
   const rows = stdout.rows || 24;
-  const [input, setInput] = useState("");
+  const [input, setInputState] = useState("");
+  // Keys can come faster than React re-renders (a paste, tmux's send-keys):
+  // the handler reads the draft from a ref, never from a stale render.
+  const draftRef = useRef("");
+  const setInput = (next: string | ((s: string) => string)) => {
+    draftRef.current = typeof next === "function" ? next(draftRef.current) : next;
+    setInputState(draftRef.current);
+  };
   const [sent, setSent] = useState<string[]>([]);
   const [at, setAt] = useState(0);
   const [scroll, setScroll] = useState(0);
@@ -178,7 +185,7 @@ function Chat({ room, target, onQuit }: { room: RoomApi; target: Target; onQuit:
       return;
     }
     if (key.return || (key.ctrl && ch === "s")) {
-      if (input.trim()) submit(input);
+      if (draftRef.current.trim()) submit(draftRef.current);
       setInput("");
       return;
     }
@@ -218,7 +225,7 @@ function Chat({ room, target, onQuit }: { room: RoomApi; target: Target; onQuit:
     if (key.escape || key.ctrl || key.meta) return;
     if (!ch) return;
     // A paste (or tmux's send-keys) arrives as one chunk: Enter inside it sends what precedes it.
-    let draft = input;
+    let draft = draftRef.current;
     for (const c of ch.replace(/\r\n?/g, "\r")) {
       if (c === "\r") {
         if (draft.trim()) submit(draft);
