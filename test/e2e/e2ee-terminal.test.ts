@@ -1,13 +1,17 @@
 // Issue 16, the terminal client and the page in one encrypted room, against
 // a live `wrangler dev`: the page makes the room with "New encrypted room"
 // and its link (with #k=) goes to the terminal client (dist-cli/roomchat.js,
-// run by test/terminal/lib/cli.ts with its own folders), which sends into
+// run here with its own temp folders, as test/terminal/lib/cli.ts runs it;
+// that module belongs to the cli TypeScript project, not this one), which sends into
 // the room and exports it; each reads the other's texts, and the server's
 // history holds only ciphertext. The terminal client runs from this
 // repository's own build: the independent check docs/security.md speaks of.
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { afterAll, afterEach, expect, it } from "vitest";
-import { type CliUser, cliUser, run } from "../terminal/lib/cli";
 import {
   browserSuite,
   button,
@@ -20,13 +24,46 @@ import {
 
 const suite = browserSuite();
 const { newPerson, people } = suite;
-const users: CliUser[] = [];
+const CLI = resolve(import.meta.dirname, "../../dist-cli/roomchat.js");
+const folders: string[] = [];
+
+/** Runs `roomchat args…` to its end with its own config and data folders; killed after 90 s. */
+function run(
+  home: string,
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: {
+      ...process.env,
+      XDG_CONFIG_HOME: join(home, "config"),
+      XDG_DATA_HOME: join(home, "data"),
+      NO_COLOR: "1",
+    },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  child.stdin.end();
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr.on("data", (d) => {
+    stderr += d;
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+  return new Promise((done) =>
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    }),
+  );
+}
 
 afterEach(() => {
   expect(pageProblems(people)).toEqual([]);
 });
 afterAll(() => {
-  for (const u of users.splice(0)) u.dispose();
+  for (const f of folders.splice(0)) rmSync(f, { recursive: true, force: true });
 });
 
 it("the terminal client and the page read each other in an encrypted room", async () => {
@@ -47,16 +84,14 @@ it("the terminal client and the page read each other in an encrypted room", asyn
   await composer(ada.page).press("Enter");
   await log(ada.page).getByText(fromPage).waitFor({ timeout: SEE_WITHIN });
 
-  const term = cliUser();
-  users.push(term);
-  const sent = await run(term, ["send", link, "--name", "Tess", fromTerminal], {
-    timeoutMs: 90_000,
-  });
+  const term = mkdtempSync(join(tmpdir(), "roomchat-e2ee-cli-"));
+  folders.push(term);
+  const sent = await run(term, ["send", link, "--name", "Tess", fromTerminal]);
   expect(sent.code, sent.stderr).toBe(0);
   // The page decrypts what the terminal sent.
   await log(ada.page).getByText(fromTerminal).waitFor({ timeout: SEE_WITHIN });
   // The terminal decrypts what the page sent.
-  const exported = await run(term, ["export", link], { timeoutMs: 90_000 });
+  const exported = await run(term, ["export", link]);
   expect(exported.code, exported.stderr).toBe(0);
   expect(exported.stdout).toContain(fromPage);
   expect(exported.stdout).toContain(fromTerminal);
