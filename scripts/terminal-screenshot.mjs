@@ -49,8 +49,10 @@ const esc = (t) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;");
 function toHtml(text) {
   let st = {};
   let html = "";
-  for (const part of text.split(/(\x1b\[[0-9;]*m)/)) {
-    const m = /^\x1b\[([0-9;]*)m$/.exec(part);
+  // SGR sequences (ESC [ … m), built from a string: biome refuses control characters in regex literals.
+  const ESC = String.fromCharCode(27);
+  for (const part of text.split(new RegExp(`(${ESC}\\[[0-9;]*m)`))) {
+    const m = new RegExp(`^${ESC}\\[([0-9;]*)m$`).exec(part);
     if (!m) {
       if (!part) continue;
       let fg = st.fg ?? "#dcdfe4";
