@@ -33,6 +33,7 @@ const BRIGHT = [
   "#74d6e2",
   "#ffffff",
 ];
+/** @param {number} n */
 function color256(n) {
   if (n < 8) return BASE[n];
   if (n < 16) return BRIGHT[n - 8];
@@ -44,9 +45,11 @@ function color256(n) {
   const g = 8 + (n - 232) * 10;
   return `rgb(${g},${g},${g})`;
 }
-const esc = (t) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+const esc = (/** @type {string} */ t) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;");
 
+/** @param {string} text */
 function toHtml(text) {
+  /** @type {{bold?: boolean, dim?: boolean, inverse?: boolean, fg?: string, bg?: string}} */
   let st = {};
   let html = "";
   // SGR sequences (ESC [ … m), built from a string: biome refuses control characters in regex literals.
@@ -64,7 +67,7 @@ function toHtml(text) {
     }
     const codes = (m[1] || "0").split(";").map(Number);
     for (let i = 0; i < codes.length; i++) {
-      const c = codes[i];
+      const c = codes[i] ?? 0;
       if (c === 0) st = {};
       else if (c === 1) st.bold = true;
       else if (c === 2) st.dim = true;
@@ -77,7 +80,7 @@ function toHtml(text) {
       else if (c >= 40 && c <= 47) st.bg = BASE[c - 40];
       else if (c === 49) st.bg = undefined;
       else if ((c === 38 || c === 48) && codes[i + 1] === 5) {
-        st[c === 38 ? "fg" : "bg"] = color256(codes[i + 2]);
+        st[c === 38 ? "fg" : "bg"] = color256(codes[i + 2] ?? 0);
         i += 2;
       }
     }
