@@ -5,7 +5,7 @@
 // this file subscribes to its signals with `effect` and calls its actions.
 // Pure parts (commands, completion, layout, wrapping) live beside it.
 import { effect } from "@preact/signals-core";
-import { Box, render, Text, useApp, useInput, useStdout } from "ink";
+import { Box, render, Text, useInput, useStdout } from "ink";
 import { useEffect, useReducer, useRef, useState } from "react";
 import { encode } from "uqr";
 import type { RoomApi } from "../../client/room";

@@ -1,15 +1,23 @@
 // The server's configuration: no variables means the protocol's defaults,
 // wrangler.toml's [vars] repeat those defaults, a value that is not a number
 // in range fails loudly with a ConfigError naming the variable, and
-// ALLOWED_ORIGINS is a comma-separated list of exact origins.
+// ALLOWED_ORIGINS is a comma-separated list of exact origins. The server's
+// own tunables (SERVER_DEFAULTS: BATCH_MS) follow the same rules.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS } from "../../protocol";
-import { ConfigError, type Env, parseConfig, parseOrigins } from "../../worker/config";
+import {
+  ConfigError,
+  type Env,
+  parseConfig,
+  parseOrigins,
+  SERVER_DEFAULTS,
+} from "../../worker/config";
 
-type LimitName = keyof typeof DEFAULT_LIMITS;
-const NAMES = Object.keys(DEFAULT_LIMITS) as LimitName[];
+const DEFAULTS = { ...DEFAULT_LIMITS, ...SERVER_DEFAULTS };
+type LimitName = keyof typeof DEFAULTS;
+const NAMES = Object.keys(DEFAULTS) as LimitName[];
 const FRACTIONAL: LimitName[] = [
   "RATE_PER_SEC",
   "ADDR_RATE_PER_SEC",
@@ -54,22 +62,22 @@ function expectConfigError(env: Partial<Env>, name: string) {
 describe("parseConfig", () => {
   it("without variables: exactly the protocol's defaults and no extra origins", () => {
     const config = parseConfig({});
-    expect(limitsOf(config)).toEqual({ ...DEFAULT_LIMITS });
+    expect(limitsOf(config)).toEqual(DEFAULTS);
     expect([...config.allowedOrigins]).toEqual([]);
   });
 
   it("empty strings are the defaults too", () => {
     const env = Object.fromEntries(NAMES.map((n) => [n, ""])) as Partial<Env>;
-    expect(limitsOf(parseConfig(env))).toEqual({ ...DEFAULT_LIMITS });
+    expect(limitsOf(parseConfig(env))).toEqual(DEFAULTS);
   });
 
-  it("wrangler.toml's [vars] hold every limit, each equal to the protocol's default", () => {
+  it("wrangler.toml's [vars] hold every limit, each equal to its default", () => {
     const vars = wranglerVars();
     for (const name of NAMES) {
       expect(vars[name], `${name} in [vars]`).toBeDefined();
-      expect(Number(vars[name]), name).toBe(DEFAULT_LIMITS[name]);
+      expect(Number(vars[name]), name).toBe(DEFAULTS[name]);
     }
-    expect(limitsOf(parseConfig(vars as Partial<Env>))).toEqual({ ...DEFAULT_LIMITS });
+    expect(limitsOf(parseConfig(vars as Partial<Env>))).toEqual(DEFAULTS);
     expect(vars.ALLOWED_ORIGINS).toBe("");
   });
 
@@ -117,6 +125,14 @@ describe("parseConfig", () => {
       }
     });
 
+    it("BATCH_MS may be 0 (batching off), not negative or fractional", () => {
+      expect(parseConfig({ BATCH_MS: "0" }).BATCH_MS).toBe(0);
+      expect(parseConfig({ BATCH_MS: 25 }).BATCH_MS).toBe(25);
+      for (const value of ["-1", "2.5", "soon"]) {
+        expectConfigError({ BATCH_MS: value } as Partial<Env>, "BATCH_MS");
+      }
+    });
+
     it("a bad value among good ones is still found, and named", () => {
       expectConfigError(
         { MAX_USERS: "6", HISTORY_LIMIT: "thirty", MAX_TEXT: "10" },
@@ -134,7 +150,7 @@ describe("parseConfig", () => {
           expect(err).toBeInstanceOf(ConfigError);
           continue;
         }
-        expect(result, `${name}="  "`).toBe(DEFAULT_LIMITS[name]);
+        expect(result, `${name}="  "`).toBe(DEFAULTS[name]);
       }
     });
   });

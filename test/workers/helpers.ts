@@ -105,28 +105,37 @@ export async function connect(room: string, options: ConnectOptions = {}): Promi
   });
   ws.accept();
 
+  // The deadline is a timer, not Date.now(): tests that pin or shift the
+  // clock (shiftClock) must still see a timeout, with the frames, not a hang.
   const waitFor = async <T>(
     pick: () => T | undefined,
     what: string,
     timeoutMs: number,
   ): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = pick();
-      if (found !== undefined) return found;
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        throw new Error(
-          `timed out waiting for ${what}; frames: ${JSON.stringify(frames.slice(taken))}; closed: ${JSON.stringify(closedWith)}`,
-        );
+    let expired = false;
+    const deadline = setTimeout(() => {
+      expired = true;
+      waiter?.();
+    }, timeoutMs);
+    try {
+      for (;;) {
+        const found = pick();
+        if (found !== undefined) return found;
+        if (expired) {
+          throw new Error(
+            `timed out waiting for ${what}; frames: ${JSON.stringify(frames.slice(taken))}; closed: ${JSON.stringify(closedWith)}`,
+          );
+        }
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 1000);
+          waiter = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
       }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, Math.min(left, 1000));
-        waiter = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
+    } finally {
+      clearTimeout(deadline);
     }
   };
 

@@ -5,6 +5,13 @@
 // frames it holds (a batch never repeats one). Which frames share a batch
 // depends on the machine's speed; test/workers/batch/connections-batch.test.ts
 // decides that by hand.
+//
+// The texts' order is not asserted: measured here, this runtime hands the
+// room a burst sent on one test socket in another order now and then
+// (logged at the entry of webSocketMessage, before any roomchat code), so
+// the room's order is the order in which it received them, and the promise
+// is that every listener sees that one order (seq) with nothing lost or
+// repeated.
 import { describe, expect, it } from "vitest";
 import type { ServerFrame } from "../../../protocol";
 import { connect, freshRoom, join, joinV2, newId } from "../helpers";
@@ -23,19 +30,26 @@ describe("a burst through the room", () => {
     const listener = await joinV2(room, "listener");
     const raw = rawFrames(listener.client.ws);
     const sender = await joinV2(room, "sender");
-    const texts = Array.from({ length: LIMITS.RATE_BURST }, (_, i) => `burst ${i}`);
-    for (const text of texts) sender.client.send({ type: "send", id: newId(), text });
+    const sent = Array.from({ length: LIMITS.RATE_BURST }, (_, i) => ({
+      id: newId(),
+      text: `burst ${i}`,
+    }));
+    for (const { id, text } of sent) sender.client.send({ type: "send", id, text });
 
     const got = [];
-    for (const _ of texts) got.push(await listener.client.next("message"));
-    expect(got.map((f) => f.text)).toEqual(texts);
+    for (const _ of sent) got.push(await listener.client.next("message"));
+    // Exactly once: each id once, with its own text.
+    expect(got.map((f) => [f.id, f.text]).sort()).toEqual(sent.map((m) => [m.id, m.text]).sort());
+    // In the room's order: seq rising by one, the same as the sender saw.
     const seqs = got.map((f) => f.seq);
-    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
-    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] as number) + i));
+    const echoes = [];
+    for (const _ of sent) echoes.push(await sender.client.next("message"));
+    expect(echoes.map((f) => [f.seq, f.id])).toEqual(got.map((f) => [f.seq, f.id]));
     await listener.client.expectNothing(100, "message");
 
     const inside = raw.flatMap((f) => (f.type === "batch" ? f.frames : [f]));
-    expect(inside.filter((f) => f.type === "message")).toHaveLength(texts.length);
+    expect(inside.filter((f) => f.type === "message")).toHaveLength(sent.length);
     expect(
       raw.every((f) => f.type !== "batch" || f.frames.every((g) => g.type !== "welcome")),
     ).toBe(true);
