@@ -169,6 +169,66 @@ function rows(r) {
   );
   row("D join p50 ms", D, (x) => x.joinLatencyMs.p50);
   row("D join p99 ms", D, (x) => x.joinLatencyMs.p99);
+  // (issue 17) The worker's v2 clients (batched) against its v1 clients
+  // (never batched), in the worker's column; the targets are the issue's.
+  /**
+   * @param {string} name
+   * @param {any} S
+   * @param {(x: any) => number | null | undefined} get
+   * @param {string} [target]
+   * @param {(q: number) => boolean} [judge]
+   */
+  const batched = (name, S, get, target = "", judge) => {
+    if (!S?.workerV2) return;
+    const v2 = get(S.workerV2);
+    const v1 = get(S.worker);
+    const q = ratio(v2, v1);
+    t.push([
+      `${name} v2/v1`,
+      null,
+      null,
+      `${fmt(v2)} / ${fmt(v1)}`,
+      q,
+      null,
+      target,
+      judge && q !== null ? judge(q) : null,
+    ]);
+  };
+  batched("A p50 ms", A, (x) => x.latencyMs.p50);
+  batched("A p99 ms", A, (x) => x.latencyMs.p99);
+  batched("A runtime CPU us/delivery", A, (x) => x.runtimeCpuUsPerDelivery);
+  if (A?.workerV2)
+    t.push([
+      "A v2 lost/dup/reordered/refused",
+      null,
+      null,
+      faults(A.workerV2),
+      null,
+      null,
+      "all 0",
+      zero(A.workerV2) === 0,
+    ]);
+  batched(
+    "B held deliveries/s",
+    B,
+    (x) => x.heldDeliveriesPerSec,
+    ">= 2x",
+    (q) => q >= 2,
+  );
+  batched(
+    "B deliveries per runtime CPU-s",
+    B,
+    (x) => x.deliveriesPerCpuSecond,
+    ">= 2x",
+    (q) => q >= 2,
+  );
+  batched(
+    "D all welcomed ms",
+    D,
+    (x) => x.allWelcomedMs,
+    "<= 0.5x",
+    (q) => q <= 0.5,
+  );
   row("E join since-200 p50 ms", E, (x) => x.joinWithSinceMs.p50);
   row("E join since-200 p99 ms", E, (x) => x.joinWithSinceMs.p99);
   row("E page of 100 p50 ms", E, (x) => x.pageMs.p50);
@@ -288,13 +348,18 @@ async function main() {
     targets.push(await startWorker(workerDir));
     /** @type {Record<string, any>} */
     const scenarios = {};
-    if (wanted("A")) scenarios.A = await both("A fan-out", targets, (t) => fanOut(t, PLAN.fanOut));
+    // (issue 17) The worker again with clients that announce v2, which it
+    // may send batches: the same process, so that batched against unbatched
+    // delivery is a ratio measured in one run.
+    const worker = /** @type {Target} */ (targets.find((t) => t.name === "worker"));
+    const withV2 = [...targets, { ...worker, name: "workerV2", v: 2 }];
+    if (wanted("A")) scenarios.A = await both("A fan-out", withV2, (t) => fanOut(t, PLAN.fanOut));
     if (wanted("B")) {
-      scenarios.B = await both("B saturation", targets, (t) => saturation(t, PLAN.saturation));
+      scenarios.B = await both("B saturation", withV2, (t) => saturation(t, PLAN.saturation));
     }
     if (wanted("C")) scenarios.C = await both("C idle", targets, (t) => idle(t, PLAN.idle));
     if (wanted("D"))
-      scenarios.D = await both("D join storm", targets, (t) => joinStorm(t, PLAN.joinStorm));
+      scenarios.D = await both("D join storm", withV2, (t) => joinStorm(t, PLAN.joinStorm));
     if (wanted("E")) {
       // The floor keeps no history: nothing to catch up from.
       scenarios.E = await both(

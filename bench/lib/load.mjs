@@ -21,6 +21,8 @@ import { round, sleep, summary } from "./stats.mjs";
  * @property {() => number[]} pids every process of the server
  * @property {() => number[]} runtimePids the process(es) that run the room (memory is read there)
  * @property {() => Promise<void>} [gc] a full garbage collection, where the server offers one
+ * @property {number} [v] the protocol version its clients announce in A, B and D (none: 1);
+ *   the worker with `v: 2` may batch (issue 17), with none it never does
  */
 
 /**
@@ -36,6 +38,8 @@ export const runTag = randomBytes(6).toString("hex");
 export const TEXT =
   "benchmark message: the quick brown fox jumps over the lazy dog, 0123456789 abcdefghijklmn";
 const MESSAGE_PREFIX = '{"type":"message","seq":';
+/** (v2) A `batch` frame, which a client that joined with `v: 2` may get. */
+const BATCH_PREFIX = '{"type":"batch"';
 
 /**
  * Reads seq and id from a `message` frame as both servers write it (keys in
@@ -212,7 +216,7 @@ export async function runPhase(target, clients, senders, rate, durationMs, drain
   clients.forEach((client, ci) => {
     const mine = /** @type {Uint8Array} */ (seen[ci]);
     let lastSeq = 0;
-    client.onText = (text, now) => {
+    const one = (/** @type {string} */ text, /** @type {number} */ now) => {
       const m = readMessage(text);
       if (!m) {
         if (text.startsWith('{"type":"error"')) {
@@ -237,6 +241,11 @@ export async function runPhase(target, clients, senders, rate, durationMs, drain
       lastSeq = Math.max(lastSeq, m.seq);
       latencies.push(now - /** @type {number} */ (sentAt[idx]));
       lastReceiptAt = now;
+    };
+    // (v2) A batch is its frames, one by one, received at the same moment.
+    client.onText = (text, now) => {
+      if (!text.startsWith(BATCH_PREFIX)) one(text, now);
+      else for (const f of JSON.parse(text).frames) one(JSON.stringify(f), now);
     };
   });
 
@@ -310,7 +319,7 @@ export async function runPhase(target, clients, senders, rate, durationMs, drain
  * @param {{clients: number, senders: number, rate: number, warmupMs: number, durationMs: number}} o
  */
 export async function fanOut(target, o) {
-  const clients = await openRoom(target, `bench-a-${runTag}`, o.clients);
+  const clients = await openRoom(target, `bench-a-${runTag}`, o.clients, 25, target.v);
   try {
     // What the server burns doing nothing (wrangler's tooling polls, timers
     // tick), so that the reader can tell it from the cost of the messages.
@@ -345,7 +354,7 @@ export async function fanOut(target, o) {
  * @param {{clients: number, senders: number, rates: number[], warmupMs: number, stepMs: number, p99LimitMs: number}} o
  */
 export async function saturation(target, o) {
-  const clients = await openRoom(target, `bench-b-${runTag}`, o.clients);
+  const clients = await openRoom(target, `bench-b-${runTag}`, o.clients, 25, target.v);
   /** @type {Awaited<ReturnType<typeof runPhase>>[]} */
   const steps = [];
   /** @type {Awaited<ReturnType<typeof runPhase>> | null} */
@@ -461,7 +470,7 @@ export async function joinStorm(target, o) {
       const start = performance.now();
       const c = await connect(target.wsUrl(room), 60_000);
       clients.push(c);
-      await join(c, `storm${i}`, undefined, 60_000);
+      await join(c, `storm${i}`, undefined, 60_000, target.v);
       return performance.now() - start;
     }),
   );
