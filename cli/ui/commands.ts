@@ -140,3 +140,44 @@ export function complete(input: string, names: string[]): string | null {
 export function browse(sent: string[], at: number, dir: -1 | 1): number {
   return Math.max(0, Math.min(sent.length, at + dir));
 }
+
+/** A key of the input box that may come inside a chunk of typed text. */
+export type TypedKey = "enter" | "newline" | "send" | "clear" | "backspace" | "tab" | "interrupt";
+
+export type Typed = { kind: "text"; text: string } | { kind: "key"; key: TypedKey };
+
+const TYPED_KEYS: Record<string, TypedKey> = {
+  "\r": "enter",
+  "\n": "newline",
+  "\x13": "send",
+  "\x0c": "clear",
+  "\x7f": "backspace",
+  "\b": "backspace",
+  "\t": "tab",
+  "\x03": "interrupt",
+};
+
+/**
+ * A chunk of typed input, as Ink hands it over, split into text and the
+ * keys inside it, in order. Ink splits escape sequences (arrows, PgUp,
+ * Alt+…) into their own chunks but not control characters: a paste, or keys
+ * typed faster than the screen redraws (tmux's send-keys, a busy render)
+ * arrive as one chunk such as `"abc\x7f\x0cnew\r"`. `\r\n` is one Enter;
+ * other control characters are dropped.
+ */
+export function splitTyped(chunk: string): Typed[] {
+  const out: Typed[] = [];
+  let text = "";
+  for (const c of chunk.replace(/\r\n/g, "\r")) {
+    const key = TYPED_KEYS[c];
+    if (key === undefined && c >= " ") {
+      text += c;
+      continue;
+    }
+    if (text) out.push({ kind: "text", text });
+    text = "";
+    if (key) out.push({ kind: "key", key });
+  }
+  if (text) out.push({ kind: "text", text });
+  return out;
+}

@@ -11,6 +11,8 @@ import { truncate, wrapText } from "./width";
 
 export interface Line {
   text: string;
+  /** The key of the log entry (or `p:<id>` of the send) this line belongs to. */
+  key: string;
   color?: string;
   dim?: boolean;
   bold?: boolean;
@@ -40,20 +42,26 @@ export function layoutLog(entries: Entry[], pending: Pending[], width: number): 
   const w = Math.max(10, width);
   for (const e of entries) {
     if (e.kind === "system") {
-      lines.push({ text: truncate(`— ${e.name} ${SYSTEM[e.what] ?? e.what}`, w), dim: true });
+      lines.push({
+        text: truncate(`— ${e.name} ${SYSTEM[e.what] ?? e.what}`, w),
+        key: e.key,
+        dim: true,
+      });
       continue;
     }
     n += 1;
     numbers.set(n, e.message.seq);
-    lines.push(...messageLines(e.message, n, e.mine, w, bySeq));
+    for (const l of messageLines(e.message, n, e.mine, w, bySeq)) lines.push({ ...l, key: e.key });
   }
   for (const p of pending) {
     const status = p.status === "failed" ? `failed${p.reason ? ` (${p.reason})` : ""}` : p.status;
+    const key = `p:${p.id}`;
     lines.push({
       text: truncate(`     you · ${status}`, w),
+      key,
       color: p.status === "failed" ? "red" : "yellow",
     });
-    for (const l of wrapText(p.text, w - 2)) lines.push({ text: `  ${l}`, dim: true });
+    for (const l of wrapText(p.text, w - 2)) lines.push({ text: `  ${l}`, key, dim: true });
   }
   return { lines, numbers };
 }
@@ -64,8 +72,8 @@ function messageLines(
   mine: boolean,
   w: number,
   bySeq: Map<number, Message>,
-): Line[] {
-  const out: Line[] = [];
+): Omit<Line, "key">[] {
+  const out: Omit<Line, "key">[] = [];
   const mark = mine ? " (you)" : "";
   const edited = m.editedAt && !m.deleted ? " (edited)" : "";
   out.push({
@@ -100,4 +108,77 @@ function messageLines(
     });
   }
   return out;
+}
+
+/**
+ * While scrolled up, the view is held by its last line: a line of an entry,
+ * counted from the entry's first line. Messages arriving below and older
+ * ones loaded above leave it where it is, as an offset from the bottom would
+ * not (new messages would push the view down).
+ */
+export interface Anchor {
+  key: string;
+  offset: number;
+}
+
+/** The anchor of `lines[index]`. */
+export function anchorAt(lines: Line[], index: number): Anchor | null {
+  const line = lines[index];
+  if (!line) return null;
+  let offset = 0;
+  while (index - offset - 1 >= 0 && lines[index - offset - 1]?.key === line.key) offset++;
+  return { key: line.key, offset };
+}
+
+/**
+ * The index of the anchored line in `lines` (the entry's last line when it
+ * has fewer lines now, after an edit), or -1 when the entry is gone.
+ */
+export function findAnchor(lines: Line[], anchor: Anchor): number {
+  const first = lines.findIndex((l) => l.key === anchor.key);
+  if (first < 0) return -1;
+  let i = first;
+  while (i - first < anchor.offset && lines[i + 1]?.key === anchor.key) i++;
+  return i;
+}
+
+/**
+ * Where the view of `height` lines ends (exclusive): the bottom when not
+ * anchored, else just after the anchored line, never showing less than a
+ * screen. `last`: the previous end, kept when the anchored entry is gone.
+ */
+export function viewEnd(
+  lines: Line[],
+  height: number,
+  anchor: Anchor | null,
+  last: number,
+): number {
+  const total = lines.length;
+  if (!anchor) return total;
+  const i = findAnchor(lines, anchor);
+  const end = i >= 0 ? i + 1 : Math.min(last, total);
+  return Math.max(Math.min(total, height), end);
+}
+
+/**
+ * PgUp (`dir` -1) or PgDn (1) from the view ending at `end`: a screen less
+ * one line, so that one line stays in sight. `anchor` null: back at the
+ * bottom; `atTop`: the view shows the first line (time to load older ones).
+ */
+export function pageView(
+  lines: Line[],
+  height: number,
+  end: number,
+  dir: -1 | 1,
+): { end: number; anchor: Anchor | null; atTop: boolean } {
+  const total = lines.length;
+  const next = Math.min(
+    total,
+    Math.max(Math.min(total, height), end + dir * Math.max(1, height - 1)),
+  );
+  return {
+    end: next,
+    anchor: next >= total ? null : anchorAt(lines, next - 1),
+    atTop: next <= height,
+  };
 }

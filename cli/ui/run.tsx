@@ -10,9 +10,9 @@ import { useEffect, useReducer, useRef, useState } from "react";
 import { encode } from "uqr";
 import type { RoomApi } from "../../client/room";
 import { type Folders, type NameMemory, nodeDeps, openRoom, type Target } from "../context";
-import { browse, COMMANDS, complete, parseCommand } from "./commands";
-import { layoutLog } from "./lines";
-import { pad, truncate } from "./width";
+import { browse, COMMANDS, complete, parseCommand, splitTyped, type Typed } from "./commands";
+import { type Anchor, layoutLog, pageView, viewEnd } from "./lines";
+import { graphemes, pad, truncate } from "./width";
 
 const TABLE = 24;
 
@@ -49,7 +49,7 @@ function statusText(room: RoomApi, roomName: string, scrolled: boolean): string 
     conn = `refused: ${room.nameError.value === "name_taken" ? "that name is taken here" : "that name is not allowed"} (restart with --name)`;
   if (room.ended.value) conn = `offline (${room.ended.value})`;
   const parts = [`#${roomName}`, conn];
-  if (scrolled && room.unread.value) parts.push(`${room.unread.value} unread`);
+  if (scrolled) parts.push(`${room.unread.value} unread`);
   const rate = room.rateUntil.value - now;
   if (rate > 0) parts.push(`wait ${Math.ceil(rate / 1000)} s`);
   const slow = room.slowUntil.value - now;
@@ -70,9 +70,18 @@ function Chat({ room, target, onQuit }: { room: RoomApi; target: Target; onQuit:
     draftRef.current = typeof next === "function" ? next(draftRef.current) : next;
     setInputState(draftRef.current);
   };
-  const [sent, setSent] = useState<string[]>([]);
-  const [at, setAt] = useState(0);
-  const [scroll, setScroll] = useState(0);
+  // What was sent, for ↑/↓: `at` indexes `sent`, `sent.length` being the
+  // draft that was being typed (kept in `draft` while browsing).
+  const history = useRef({ sent: [] as string[], at: 0, draft: "" });
+  // Scrolled up (PgUp), the view is held by an anchor on its last line, so
+  // that messages arriving below do not move it; null follows the bottom.
+  const [anchor, setAnchorState] = useState<Anchor | null>(null);
+  const anchorRef = useRef<Anchor | null>(null);
+  const setAnchor = (a: Anchor | null) => {
+    anchorRef.current = a;
+    setAnchorState(a);
+  };
+  const lastEnd = useRef(0);
   const [info, setInfo] = useState<string[]>([]);
   const ctrlC = useRef(0);
   const wide = cols >= 80;
@@ -80,9 +89,24 @@ function Chat({ room, target, onQuit }: { room: RoomApi; target: Target; onQuit:
   const inputLines = input.split("\n");
   const logHeight = Math.max(3, rows - 2 - inputLines.length - 2 - info.length);
   const layout = layoutLog(room.log.value, room.pending.value, logWidth);
-  const total = layout.lines.length;
-  const end = Math.max(0, total - scroll);
+  const end = viewEnd(layout.lines, logHeight, anchorRef.current, lastEnd.current);
+  lastEnd.current = end;
   const shown = layout.lines.slice(Math.max(0, end - logHeight), end);
+  // The newest layout, for keys that come before the next render.
+  const view = useRef({ lines: layout.lines, height: logHeight });
+  view.current = { lines: layout.lines, height: logHeight };
+
+  // Scrolled up, the user is not reading what arrives: the client core then
+  // counts it as unread (as for a hidden page; its reconnect backoff is the
+  // hidden page's, too), and the status line shows the count. Back at the
+  // bottom, the count clears.
+  const scrolled = anchor !== null;
+  const wasScrolled = useRef(false);
+  useEffect(() => {
+    if (scrolled === wasScrolled.current) return;
+    wasScrolled.current = scrolled;
+    room.setVisible(!scrolled);
+  }, [room, scrolled]);
 
   const run = (line: string) => {
     const c = parseCommand(line);
@@ -164,76 +188,85 @@ function Chat({ room, target, onQuit }: { room: RoomApi; target: Target; onQuit:
   };
 
   const submit = (line: string) => {
-    setSent((s) => [...s, line]);
-    setAt(sent.length + 1);
-    setScroll(0);
+    const h = history.current;
+    h.sent.push(line);
+    h.at = h.sent.length;
+    h.draft = "";
+    setAnchor(null);
     run(line);
   };
 
+  const typed = (t: Typed) => {
+    if (t.kind === "text") {
+      setInput((s) => s + t.text);
+      room.typing();
+      return;
+    }
+    switch (t.key) {
+      case "interrupt":
+        ctrlC.current += 1;
+        if (ctrlC.current >= 2) {
+          room.leave();
+          onQuit();
+        } else setInfo(["Press Ctrl+C again to leave"]);
+        return;
+      case "newline":
+        setInput((s) => `${s}\n`);
+        return;
+      case "enter":
+      case "send":
+        if (draftRef.current.trim()) submit(draftRef.current);
+        setInput("");
+        return;
+      case "clear":
+        setInput("");
+        setInfo([]);
+        return;
+      case "backspace":
+        setInput((s) => graphemes(s).slice(0, -1).join(""));
+        return;
+      case "tab": {
+        const done = complete(
+          draftRef.current,
+          room.users.value.map((u) => u.name),
+        );
+        if (done) setInput(done);
+        return;
+      }
+    }
+  };
+
+  const page = (dir: -1 | 1) => {
+    const { lines, height } = view.current;
+    const next = pageView(lines, height, lastEnd.current, dir);
+    lastEnd.current = next.end;
+    setAnchor(next.anchor);
+    if (dir < 0 && next.atTop && room.hasMore.value) void room.loadOlder();
+  };
+
   useInput((ch, key) => {
-    if (key.ctrl && ch === "c") {
-      ctrlC.current += 1;
-      if (ctrlC.current >= 2) {
-        room.leave();
-        onQuit();
-      } else setInfo(["Press Ctrl+C again to leave"]);
-      return;
-    }
-    ctrlC.current = 0;
-    if ((key.return && key.meta) || ch === "\n" || (key.ctrl && ch === "j")) {
-      setInput((s) => `${s}\n`);
-      return;
-    }
-    if (key.return || (key.ctrl && ch === "s")) {
-      if (draftRef.current.trim()) submit(draftRef.current);
-      setInput("");
-      return;
-    }
-    if (key.ctrl && ch === "l") {
-      setInput("");
-      setInfo([]);
-      return;
-    }
+    const interrupt = key.ctrl && ch === "c";
+    // Any other key in between makes the next Ctrl+C a first one again.
+    if (!interrupt && !ch.includes("\x03")) ctrlC.current = 0;
+    if (interrupt) return typed({ kind: "key", key: "interrupt" });
+    if ((key.return && key.meta) || (key.ctrl && ch === "j"))
+      return typed({ kind: "key", key: "newline" });
+    if (key.return) return typed({ kind: "key", key: "enter" });
+    if (key.ctrl && ch === "s") return typed({ kind: "key", key: "send" });
+    if (key.ctrl && ch === "l") return typed({ kind: "key", key: "clear" });
+    if (key.tab) return typed({ kind: "key", key: "tab" });
+    if (key.backspace || key.delete) return typed({ kind: "key", key: "backspace" });
     if (key.upArrow || key.downArrow) {
-      const next = browse(sent, at, key.upArrow ? -1 : 1);
-      setAt(next);
-      setInput(sent[next] ?? "");
+      const h = history.current;
+      if (h.at === h.sent.length) h.draft = draftRef.current;
+      h.at = browse(h.sent, h.at, key.upArrow ? -1 : 1);
+      setInput(h.sent[h.at] ?? h.draft);
       return;
     }
-    if (key.tab) {
-      const done = complete(
-        input,
-        room.users.value.map((u) => u.name),
-      );
-      if (done) setInput(done);
-      return;
-    }
-    if (key.pageUp) {
-      const next = Math.min(Math.max(0, total - logHeight), scroll + logHeight - 1);
-      if (next >= total - logHeight && room.hasMore.value) void room.loadOlder();
-      setScroll(next);
-      return;
-    }
-    if (key.pageDown) {
-      setScroll((s) => Math.max(0, s - logHeight + 1));
-      return;
-    }
-    if (key.backspace || key.delete) {
-      setInput((s) => [...s].slice(0, -1).join(""));
-      return;
-    }
+    if (key.pageUp || key.pageDown) return page(key.pageUp ? -1 : 1);
     if (key.escape || key.ctrl || key.meta) return;
-    if (!ch) return;
-    // A paste (or tmux's send-keys) arrives as one chunk: Enter inside it sends what precedes it.
-    let draft = draftRef.current;
-    for (const c of ch.replace(/\r\n?/g, "\r")) {
-      if (c === "\r") {
-        if (draft.trim()) submit(draft);
-        draft = "";
-      } else draft += c;
-    }
-    setInput(draft);
-    room.typing();
+    // Text, or several keys in one chunk (a paste, keys faster than a redraw).
+    for (const t of splitTyped(ch)) typed(t);
   });
 
   const users = room.users.value;
@@ -283,7 +316,7 @@ function Chat({ room, target, onQuit }: { room: RoomApi; target: Target; onQuit:
         </Text>
       ))}
       <Text inverse wrap="truncate">
-        {pad(statusText(room, target.room, scroll > 0), cols)}
+        {pad(statusText(room, target.room, scrolled), cols)}
       </Text>
       <Box borderStyle="round" flexDirection="column" width={cols}>
         {inputLines.map((l, i) => (
@@ -322,12 +355,27 @@ function shareLines(target: Target): string[] {
 
 function NamePrompt({ onName }: { onName: (n: string) => void }) {
   const [name, setName] = useState("");
+  // Read from a ref: "ada" and Enter may come before a re-render, or in one chunk.
+  const nameRef = useRef("");
+  const set = (next: string) => {
+    nameRef.current = next;
+    setName(next);
+  };
   useInput((ch, key) => {
-    if (key.return) {
-      if (name.trim()) onName(name.trim());
-    } else if (key.backspace || key.delete) setName((s) => s.slice(0, -1));
-    else if (key.ctrl && ch === "c") process.exit(0);
-    else if (ch && !key.ctrl && !key.meta) setName((s) => s + ch);
+    if (key.ctrl && ch === "c") process.exit(0);
+    const typed: Typed[] = key.return
+      ? [{ kind: "key", key: "enter" }]
+      : key.backspace || key.delete
+        ? [{ kind: "key", key: "backspace" }]
+        : key.ctrl || key.meta
+          ? []
+          : splitTyped(ch);
+    for (const t of typed) {
+      if (t.kind === "text") set(nameRef.current + t.text);
+      else if (t.key === "backspace") set(graphemes(nameRef.current).slice(0, -1).join(""));
+      else if (t.key === "interrupt") process.exit(0);
+      else if (t.key === "enter" && nameRef.current.trim()) return onName(nameRef.current.trim());
+    }
   });
   return (
     <Box borderStyle="round">
@@ -341,6 +389,8 @@ function askName(): Promise<string> {
     const app = render(
       <NamePrompt
         onName={(n) => {
+          // The prompt goes, so that the shell's screen does not keep it after the chat.
+          app.clear();
           app.unmount();
           resolve(n);
         }}

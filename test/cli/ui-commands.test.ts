@@ -1,8 +1,9 @@
 // The full screen's pure pieces: command parsing, Tab completion, input
-// history browsing (cli/ui/commands.ts) and the log's layout (cli/ui/lines.ts).
+// history browsing, keys inside a chunk of typed text (cli/ui/commands.ts),
+// the log's layout and scrolling (cli/ui/lines.ts).
 import { describe, expect, it } from "vitest";
-import { browse, complete, parseCommand } from "../../cli/ui/commands";
-import { layoutLog } from "../../cli/ui/lines";
+import { browse, complete, parseCommand, splitTyped } from "../../cli/ui/commands";
+import { anchorAt, findAnchor, type Line, layoutLog, pageView, viewEnd } from "../../cli/ui/lines";
 import type { Entry, Pending } from "../../client/room";
 import type { Message } from "../../protocol";
 
@@ -64,6 +65,39 @@ describe("complete and browse", () => {
     expect(browse(["a", "b"], 2, -1)).toBe(1);
     expect(browse(["a", "b"], 0, -1)).toBe(0);
     expect(browse(["a", "b"], 2, 1)).toBe(2);
+  });
+});
+
+describe("splitTyped", () => {
+  it("keeps plain text whole", () => {
+    expect(splitTyped("hello @bob")).toEqual([{ kind: "text", text: "hello @bob" }]);
+  });
+  it("finds the keys inside a chunk, in order", () => {
+    const key = (k: string) => ({ kind: "key", key: k });
+    expect(splitTyped("abc\x7f\x0c/he\t")).toEqual([
+      { kind: "text", text: "abc" },
+      key("backspace"),
+      key("clear"),
+      { kind: "text", text: "/he" },
+      key("tab"),
+    ]);
+    expect(splitTyped("one\r\ntwo\rthree\nfour\x13")).toEqual([
+      { kind: "text", text: "one" },
+      key("enter"),
+      { kind: "text", text: "two" },
+      key("enter"),
+      { kind: "text", text: "three" },
+      key("newline"),
+      { kind: "text", text: "four" },
+      key("send"),
+    ]);
+    expect(splitTyped("\x03\x03")).toEqual([key("interrupt"), key("interrupt")]);
+  });
+  it("drops other control characters", () => {
+    expect(splitTyped("a\x01b\x1f")).toEqual([
+      { kind: "text", text: "a" },
+      { kind: "text", text: "b" },
+    ]);
   });
 });
 
@@ -129,5 +163,49 @@ describe("layoutLog", () => {
     );
     for (const l of lines) expect(l.text.length).toBeLessThanOrEqual(22);
     expect(lines.length).toBeGreaterThan(3);
+  });
+});
+
+/** Lines of entries: `[key, count]` each. */
+const linesOf = (...entries: [string, number][]): Line[] =>
+  entries.flatMap(([key, n]) =>
+    Array.from({ length: n }, (_, i) => ({ text: `${key}.${i}`, key })),
+  );
+
+describe("scrolling", () => {
+  it("anchors a line to its entry and finds it after lines come above and below", () => {
+    const before = linesOf(["m1", 2], ["m2", 3], ["m3", 2]);
+    const a = anchorAt(before, 3);
+    expect(a).toEqual({ key: "m2", offset: 1 });
+    // Older messages loaded above, new ones arriving below.
+    const after = linesOf(["m0", 4], ["m1", 2], ["m2", 3], ["m3", 2], ["m4", 2]);
+    expect(after[findAnchor(after, a as never)]?.text).toBe("m2.1");
+    // An entry that got shorter (an edit): its last line.
+    expect(findAnchor(linesOf(["m2", 1], ["m3", 2]), { key: "m2", offset: 2 })).toBe(0);
+    expect(findAnchor(after, { key: "gone", offset: 0 })).toBe(-1);
+  });
+  it("pages up and down by a screen less one line, back to the bottom", () => {
+    const lines = linesOf(...Array.from({ length: 10 }, (_, i): [string, number] => [`m${i}`, 2]));
+    // 20 lines, a view of 6.
+    expect(viewEnd(lines, 6, null, 0)).toBe(20);
+    const up = pageView(lines, 6, 20, -1);
+    expect(up.end).toBe(15);
+    expect(up.atTop).toBe(false);
+    expect(viewEnd(lines, 6, up.anchor, 0)).toBe(15);
+    // New lines below do not move the view.
+    const more = [...lines, ...linesOf(["m10", 2], ["m11", 2])];
+    expect(viewEnd(more, 6, up.anchor, 15)).toBe(15);
+    // Up to the top: never less than a screen shown.
+    const top = pageView(lines, 6, 8, -1);
+    expect(top).toMatchObject({ end: 6, atTop: true });
+    // Down to the bottom again: no anchor.
+    expect(pageView(more, 6, 15, 1)).toMatchObject({ end: 20, atTop: false });
+    expect(pageView(more, 6, 20, 1).anchor).toBeNull();
+    expect(pageView(more, 6, 22, 1)).toEqual({ end: 24, anchor: null, atTop: false });
+  });
+  it("stays at the bottom when everything fits, and keeps the last end when its entry is gone", () => {
+    const lines = linesOf(["m1", 2], ["m2", 2]);
+    expect(pageView(lines, 6, 4, -1)).toEqual({ end: 4, anchor: null, atTop: true });
+    expect(viewEnd(linesOf(["m1", 10]), 4, { key: "p:x", offset: 0 }, 7)).toBe(7);
   });
 });
