@@ -11,6 +11,7 @@ import { runNew } from "./commands/new";
 import { runSend } from "./commands/send";
 import { runTail } from "./commands/tail";
 import { defaultFolders, NameMemory, UsageError } from "./context";
+import { fullScreenEnv } from "./ui/tty";
 
 /** The version in package.json, found beside the built file (dist-cli/../package.json). */
 function version(): string {
@@ -51,7 +52,10 @@ async function run(argv: string[]): Promise<number> {
         cmd.name !== undefined
           ? resolveName(ctx, cmd.target, cmd.name)
           : ctx.names.get(cmd.target.base);
-      // Loaded only here, so that the scripting commands never start Ink and React.
+      // Before Ink is loaded: colours in a terminal, also under CI (cli/ui/tty.ts).
+      fullScreenEnv(process.env, process.stdout.isTTY === true);
+      // Loaded only here (a chunk of its own in the build), so that the
+      // scripting commands never start Ink and React.
       const { runChat } = await import("./ui/run");
       return runChat({ target: cmd.target, name, names: ctx.names, folders });
     }
