@@ -6,7 +6,7 @@
 // order shown) that the commands use; `numbers` maps N back to the seq.
 import type { Entry, Pending } from "../../client/room";
 import type { Message } from "../../protocol";
-import { formatHeader } from "../format";
+import { formatHeader, UNDECRYPTABLE } from "../format";
 import { truncate, wrapText } from "./width";
 
 export interface Line {
@@ -86,7 +86,7 @@ function messageLines(
     const quoted = q
       ? q.deleted
         ? "message deleted"
-        : `${q.user.name}: ${q.text.replace(/\s+/g, " ")}`
+        : `${q.user.name}: ${q.undecryptable ? UNDECRYPTABLE : q.text.replace(/\s+/g, " ")}`
       : "an earlier message";
     out.push({ text: truncate(`  ↪ ${quoted}`, w), dim: true });
   }
@@ -95,7 +95,7 @@ function messageLines(
     return out;
   }
   if (m.undecryptable) {
-    out.push({ text: "  (could not be decrypted)", dim: true });
+    out.push({ text: `  ${UNDECRYPTABLE}`, dim: true });
     return out;
   }
   const me = /^\/me\s+([\s\S]*)$/.exec(m.text);

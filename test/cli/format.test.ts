@@ -1,10 +1,18 @@
 // The scripting commands' output (cli/format.ts and the tail's choice of
 // lines in cli/commands/tail.ts): the Qt client's `name YYYY-MM-DD
 // HH:MM:SS` header in local time, then the text; one JSON Message per line;
-// each seq printed once, and edits and deletions of printed messages.
+// each seq printed once, and edits and deletions of printed messages;
+// (v2) a text that could not be decrypted printed as such in both modes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newLines } from "../../cli/commands/tail";
-import { changeOf, formatHeader, formatJson, formatStamp, formatText } from "../../cli/format";
+import {
+  changeOf,
+  formatHeader,
+  formatJson,
+  formatStamp,
+  formatText,
+  UNDECRYPTABLE,
+} from "../../cli/format";
 import type { Message } from "../../protocol";
 
 const savedTz = process.env.TZ;
@@ -54,6 +62,36 @@ describe("format", () => {
     expect(JSON.parse(formatJson(m))).toEqual(m);
   });
 
+  it("(v2) prints a text that could not be decrypted as a marker, never as an empty line", () => {
+    const lost = msg({ text: "", undecryptable: true });
+    expect(UNDECRYPTABLE).toBe("(could not be decrypted)");
+    expect(formatText(lost)).toBe("ann 2026-03-05 01:05:09\n(could not be decrypted)");
+    expect(formatText(lost, "edited")).toBe(
+      "ann 2026-03-05 01:05:09 (edited)\n(could not be decrypted)",
+    );
+    // A deleted message has no text to decrypt: it reads as deleted.
+    expect(formatText(msg({ text: "", deleted: "author" }))).toBe(
+      "ann 2026-03-05 01:05:09 (deleted)\n(deleted)",
+    );
+  });
+
+  it("(v2) prints JSON of a text that could not be decrypted without text, marked undecryptable", () => {
+    const lost = msg({ text: "", undecryptable: true, replyTo: 3 });
+    const line = JSON.parse(formatJson(lost)) as Record<string, unknown>;
+    expect(line).not.toHaveProperty("text");
+    expect(line).toEqual({
+      seq: 7,
+      id: "abcdefghijklmnopqrstuv",
+      user: { id: "u1", name: "ann" },
+      ts,
+      rev: 7,
+      replyTo: 3,
+      undecryptable: true,
+    });
+    // A text that decrypted has no such field.
+    expect(JSON.parse(formatJson(msg()))).not.toHaveProperty("undecryptable");
+  });
+
   it("tells an edit and a deletion from a reaction", () => {
     const m = msg();
     expect(changeOf(m, msg({ text: "new", rev: 9 }))).toBe("edited");
@@ -81,6 +119,21 @@ describe("tail's lines", () => {
     ]);
     // An older version arriving late changes nothing.
     expect(newLines([a, b, c], printed, 5, false)).toEqual([]);
+  });
+
+  it("(v2) prints an edit that does not decrypt either, as edited and undecryptable", () => {
+    const printed = new Map<number, Message>();
+    const lost = msg({ seq: 8, rev: 8, text: "", undecryptable: true });
+    expect(newLines([lost], printed, 5, false)).toEqual([
+      "ann 2026-03-05 01:05:09\n(could not be decrypted)",
+    ]);
+    const edited = { ...lost, rev: 9, editedAt: ts + 1000 };
+    expect(newLines([edited], printed, 5, false)).toEqual([
+      "ann 2026-03-05 01:05:09 (edited)\n(could not be decrypted)",
+    ]);
+    // A reaction on it is still not printed.
+    const reacted = { ...edited, rev: 10, reactions: [{ emoji: "👍", users: ["u2"] }] };
+    expect(newLines([reacted], printed, 5, false)).toEqual([]);
   });
 
   it("prints every newer version in JSON mode", () => {
