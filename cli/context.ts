@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import envPaths from "env-paths";
 import WebSocket from "ws";
+import { isRoomKey } from "../client/crypto";
 import { type Deps, MemoryStorage, type StorageLike } from "../client/deps";
 import type { Observe } from "../client/events";
 import { type RoomApi, RoomModel, type RoomOptions } from "../client/room";
@@ -85,7 +86,12 @@ export function parseTarget(arg: string, server?: string): Target {
     }
     ownerKey = fragmentParam(url.hash, "owner");
     e2eeKey = fragmentParam(url.hash, "k");
-    if (e2eeKey !== undefined && !/^[\w-]{43}$/.test(e2eeKey))
+    // (v2) A key cut short, too long, or not one the core would import
+    // (client/crypto.ts isRoomKey, its last digit's spare bits included) is
+    // a usage mistake, said before anything connects; `#k=` with nothing
+    // after it too.
+    const hasKey = new URLSearchParams(url.hash.replace(/^#/, "")).has("k");
+    if (hasKey && !(e2eeKey && isRoomKey(e2eeKey)))
       throw new UsageError("the link's key (#k=) is not a room key: copy the whole link");
   } else {
     if (!server) {

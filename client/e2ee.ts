@@ -4,8 +4,9 @@
 // the one kept on this device), what the key problem is, the decryption of
 // every message that comes in (frames, a welcome's catch-up, batches,
 // history pages, fetched messages) into plaintext or an `undecryptable`
-// mark, and the encryption of `send` and `edit` frames for the session they
-// are written in. It never logs a key or a text.
+// mark, the encryption of `send` and `edit` frames for the session they
+// are written in (none while the key is found wrong). It never logs a key
+// or a text.
 import type { Signal } from "@preact/signals-core";
 import type { Message, ServerFrame } from "../protocol";
 import { decryptText, encryptEdit, encryptSend, importRoomKey, isRoomKey } from "./crypto";
@@ -90,8 +91,12 @@ export function createE2ee(
       chain = chain.then(() => o.send(frame));
       return true;
     }
-    // Without the key nothing is sent: the outbox keeps it for later.
-    if (!keyP || you === undefined || typeof f.text !== "string") return false;
+    // Without the key nothing is sent: the outbox keeps it for later. Nor
+    // with a key found wrong (texts came, none opened): the others could
+    // not read it. What waits goes at a later welcome, if the key proves
+    // good by then (the outbox and the changes write again at each welcome).
+    if (!keyP || o.keyProblem.value === "wrong" || you === undefined || typeof f.text !== "string")
+      return false;
     const plain = f.text;
     chain = chain.then(async () => {
       const key = await keyP;

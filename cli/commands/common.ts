@@ -24,6 +24,13 @@ export const Exit = {
   interrupted: 130,
 } as const;
 
+/**
+ * (v2) What a wrong key means, said by `send` (which refuses) and as a
+ * warning by `tail` and `export` (which go on, printing the texts marked).
+ */
+export const WRONG_KEY =
+  "wrong key: none of this room's messages decrypt with the link's key (#k=, or the one kept for the room); check that you have the whole link";
+
 /** The one line a command ends with, and its exit code. */
 export class Failure extends Error {
   constructor(
@@ -141,7 +148,10 @@ function refusal(s: Session): Failure | null {
   if (nameError === "name_invalid")
     return new Failure(`name_invalid: ${s.name} is not a name the room takes`, Exit.refused);
   // (v2) An encrypted room without its key: nothing could be read or sent.
-  if (s.room.keyProblem.value === "missing")
+  // Said once welcomed (the core finds the room encrypted, and the key
+  // missing, before it handles the welcome), so that leaving frees the name
+  // at once instead of holding it for the room's grace period.
+  if (s.room.keyProblem.value === "missing" && s.room.connected.value)
     return new Failure("this link is missing its key: an encrypted room's link ends in #k=<key>");
   const ended = s.room.ended.value;
   if (ended && ended !== "left") {

@@ -6,14 +6,17 @@
 // (edited text; a deleted one as "(deleted)"), in the tail's format.
 // (v2) In an encrypted room (the info's settings.e2ee) the texts are
 // decrypted with the link's key (or the one kept for the room), as the core
-// does: a text that does not open is printed empty and marked undecryptable.
+// does: a text that does not open is marked undecryptable and printed as
+// such (cli/format.ts); when texts came and none opened, the key is wrong
+// (as the core's keyProblem reads it) and a one-line warning goes to
+// standard error, the export itself going on (exit 0).
 import { decryptText, importRoomKey } from "../../client/crypto";
 import { storageKeys, writeItem } from "../../client/deps";
 import { messagesUrl } from "../../client/room";
 import { type Message, PAGE_MAX } from "../../protocol";
 import { nodeDeps, type Target } from "../context";
 import { formatJson, formatText } from "../format";
-import { type CommandContext, Exit, Failure, resolveName } from "./common";
+import { type CommandContext, Exit, Failure, resolveName, WRONG_KEY } from "./common";
 import { requestJson } from "./http";
 
 export interface ExportCommand {
@@ -61,13 +64,19 @@ async function decryptAll(ctx: CommandContext, target: Target, all: Message[]): 
   const key = raw ? await importRoomKey(raw).catch(() => null) : null;
   if (!key)
     throw new Failure("this link is missing its key: an encrypted room's link ends in #k=<key>");
-  return Promise.all(
+  let opened = 0;
+  let failed = 0;
+  const out = await Promise.all(
     all.map(async (m): Promise<Message> => {
       if (m.deleted !== undefined || m.text === "") return m;
       const text = await decryptText(key, target.room, m);
+      if (text === null) failed++;
+      else opened++;
       return text === null ? { ...m, text: "", undecryptable: true } : { ...m, text };
     }),
   );
+  if (failed > 0 && opened === 0) ctx.err(`roomchat: warning: ${WRONG_KEY}\n`);
+  return out;
 }
 
 export async function runExport(ctx: CommandContext, cmd: ExportCommand): Promise<number> {

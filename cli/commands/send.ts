@@ -7,11 +7,25 @@
 // out of reach) are loaded when the model starts and sent again after the
 // welcome; this command waits for those too. A send the room refuses ends
 // it with exit 1 and the refusal's code.
+// (v2) In an encrypted room whose messages all fail to decrypt with the key
+// (the core's keyProblem "wrong"; the core then writes no send), it ends
+// with exit 1 and says so: the others could not read what it sent. Its own
+// messages leave the outbox (nothing of them was sent; the message says
+// so); sends kept by earlier runs stay kept. A room with no texts yet
+// cannot tell a wrong key, and takes the send.
 import { createInterface } from "node:readline";
 import { signal } from "@preact/signals-core";
 import { isQuitCommand } from "../../protocol";
 import type { Target } from "../context";
-import { type CommandContext, Exit, Failure, openSession, resolveName, watch } from "./common";
+import {
+  type CommandContext,
+  Exit,
+  Failure,
+  openSession,
+  resolveName,
+  WRONG_KEY,
+  watch,
+} from "./common";
 
 export interface SendCommand {
   target: Target;
@@ -34,7 +48,15 @@ export async function runSend(
   stdin: NodeJS.ReadableStream,
 ): Promise<number> {
   const name = resolveName(ctx, cmd.target, cmd.name);
-  const s = openSession(ctx, cmd.target, name);
+  /** Ids the core wrote on a connection (encrypted, in an encrypted room). */
+  const written = new Set<string>();
+  const s = openSession(ctx, cmd.target, name, (e) => {
+    if (e.type === "written") written.add(e.id);
+  });
+  /** Sends kept by earlier runs (the outbox loads them), not this run's. */
+  const earlier = new Set(s.room.pending.value.map((p) => p.id));
+  /** (v2) This run's unconfirmed sends, once the key is found wrong: taken out of the outbox. */
+  let dropped: string[] = [];
   const inputDone = signal(false);
   const interrupted = signal(false);
   /** Sends the core refused before they went out (too long, blank…), in order. */
@@ -81,6 +103,18 @@ export async function runSend(
     await watch(ctx, s, () => {
       const pending = s.room.pending.value;
       const open = pending.filter((p) => p.status !== "failed");
+      // Once welcomed (the key is judged before the welcome is handled), so
+      // that leaving frees the name at once instead of after the grace period.
+      if (s.room.keyProblem.value === "wrong" && s.room.connected.value) {
+        dropped = pending.filter((p) => !earlier.has(p.id)).map((p) => p.id);
+        // Written before the key was found wrong (the room had no texts to
+        // tell by at the welcome): the room may have it, unreadable to the others.
+        const out = dropped.filter((id) => written.has(id)).length;
+        const what = out
+          ? `${dropped.length} message(s) dropped, ${out} written before the key was found wrong`
+          : `${dropped.length} message(s) not sent`;
+        return new Failure(`${WRONG_KEY}; ${what}`);
+      }
       if (interrupted.value) {
         return new Failure(
           `interrupted: ${open.length} message(s) not confirmed yet (kept; the next send to this room sends them again)`,
@@ -103,6 +137,7 @@ export async function runSend(
     process.off("SIGINT", onInterrupt);
     process.off("SIGTERM", onInterrupt);
     lines?.close();
+    for (const id of dropped) s.room.discard(id);
     await s.leave();
   }
   return Exit.ok;

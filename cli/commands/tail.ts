@@ -9,12 +9,16 @@
 // mode always (the same seq with a higher rev replaces the earlier line),
 // in text mode for an edit ("(edited)" after the header, then the new text)
 // and a deletion ("(deleted)"), not for a reaction.
+// (v2) In an encrypted room a text that does not decrypt is printed as such
+// (cli/format.ts), and when the core finds the key wrong (texts came, none
+// decrypted: keyProblem) a one-line warning goes to standard error, once;
+// tail goes on.
 import { effect, signal } from "@preact/signals-core";
 import type { ClientEvent } from "../../client/events";
 import type { Message } from "../../protocol";
 import type { Target } from "../context";
 import { changeOf, formatJson, formatText } from "../format";
-import { type CommandContext, Exit, openSession, resolveName, watch } from "./common";
+import { type CommandContext, Exit, openSession, resolveName, WRONG_KEY, watch } from "./common";
 
 export interface TailCommand {
   target: Target;
@@ -69,6 +73,12 @@ export async function runTail(ctx: CommandContext, cmd: TailCommand): Promise<nu
     const messages = entries.flatMap((e) => (e.kind === "message" ? [e.message] : []));
     for (const line of newLines(messages, printed, after, cmd.json)) ctx.out(`${line}\n`);
   });
+  let warned = false;
+  const stopWarning = effect(() => {
+    if (warned || s.room.keyProblem.value !== "wrong") return;
+    warned = true;
+    ctx.err(`roomchat: warning: ${WRONG_KEY}\n`);
+  });
 
   const interrupted = signal(false);
   const onInterrupt = () => {
@@ -83,6 +93,7 @@ export async function runTail(ctx: CommandContext, cmd: TailCommand): Promise<nu
     process.off("SIGINT", onInterrupt);
     process.off("SIGTERM", onInterrupt);
     stopPrinting();
+    stopWarning();
     await s.leave();
   }
   return Exit.ok;

@@ -59,6 +59,22 @@ describe("parseTarget", () => {
     );
   });
 
+  it("(v2) refuses a malformed key before anything connects: cut, too long, bad bits, empty", () => {
+    const key = "abcdefghijklmnopqrstuvwxyz0123456789_-ABCDE";
+    for (const bad of [
+      key.slice(0, 42),
+      `${key}A`,
+      // 43 digits carry 258 bits: a last digit with its low 2 bits set names no key.
+      `${key.slice(0, 42)}F`,
+      "",
+      `${key.slice(0, 42)}+`,
+    ]) {
+      expect(usage(() => parseTarget(`http://127.0.0.1:9000/r/abc#k=${bad}`))).toBe(
+        "the link's key (#k=) is not a room key: copy the whole link",
+      );
+    }
+  });
+
   it("takes a bare room name with a server", () => {
     expect(parseTarget("lobby", "http://localhost:8787")).toEqual(target);
     expect(parseTarget("lobby", "http://localhost:8787/some/path")).toEqual(target);

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { decryptText, encryptSend, importRoomKey, newRoomKey } from "../../client/crypto";
 import type { Room } from "../../client/room";
 import { checkCiphertext, DEFAULT_SETTINGS, type Message } from "../../protocol";
-import { fakeWorld, joinedRoom, message, user, welcome } from "./client-fakes";
+import { fakeWorld, joinedRoom, message, openRoom, user, welcome } from "./client-fakes";
 
 const E2EE = { ...DEFAULT_SETTINGS, e2ee: true };
 const ROOM = "lobby";
@@ -173,6 +173,30 @@ describe("an encrypted room", () => {
     await settle();
     expect(room.keyProblem.value).toBeNull();
     expect(texts(room)).toEqual(["", "right"]);
+  });
+
+  it("writes no send with a key found wrong, and keeps it", async () => {
+    const w = fakeWorld();
+    const room = openRoom(w, { e2eeKey: newRoomKey() });
+    // Posted before the welcome, as `roomchat send` does: the welcome's
+    // catch-up tells the key wrong before the outbox would write it.
+    expect(room.send("nobody could read this").ok).toBe(true);
+    w.last().open();
+    w.last().receive(
+      welcome(user("Alice"), {
+        settings: E2EE,
+        messages: [await sealed(newRoomKey(), "Bob", 1, "x")],
+      }),
+    );
+    await settle();
+    expect(room.keyProblem.value).toBe("wrong");
+    expect(room.send("nor this").ok).toBe(true);
+    await settle();
+    expect(w.last().framesOf("send")).toEqual([]);
+    expect(room.pending.value.map((p) => [p.text, p.status])).toEqual([
+      ["nobody could read this", "sending"],
+      ["nor this", "sending"],
+    ]);
   });
 
   it("no key problem in a room with no texts yet", async () => {
