@@ -5,10 +5,17 @@
 // every message that comes in (frames, a welcome's catch-up, batches,
 // history pages, fetched messages) into plaintext or an `undecryptable`
 // mark, the encryption of `send` and `edit` frames for the session they
-// are written in (none while the key is found wrong). It never logs a key
-// or a text.
+// are written in (none while the key is found wrong), and the check that
+// such a frame, encrypted, fits the room's limits. It never logs a key or
+// a text.
 import type { Signal } from "@preact/signals-core";
-import type { Message, ServerFrame } from "../protocol";
+import {
+  ciphertextLength,
+  type Limits,
+  type Message,
+  type ServerFrame,
+  utf8Length,
+} from "../protocol";
 import { decryptText, encryptEdit, encryptSend, importRoomKey, isRoomKey } from "./crypto";
 import { type HttpResponseLike, type StorageLike, storageKeys, writeItem } from "./deps";
 
@@ -21,6 +28,22 @@ export interface E2ee {
   write(frame: object): boolean;
   /** A fetch whose JSON has its messages (a page's or a single one) decrypted. */
   response(res: HttpResponseLike): HttpResponseLike;
+  /**
+   * Why a `send` or `edit` frame would not fit the room once its text is
+   * encrypted, or null: a ciphertext past MAX_CIPHERTEXT is `too_long`, a
+   * frame past MAX_FRAME `too_big`. Known before encrypting: the length
+   * follows from the plaintext's bytes (ciphertextLength), and the
+   * ciphertext is ASCII.
+   */
+  unfit(frame: { text: string }, limits: Limits): "too_long" | "too_big" | null;
+}
+
+/** The check of E2ee.unfit, for the frames the core writes. */
+export function unfit(frame: { text: string }, limits: Limits): "too_long" | "too_big" | null {
+  const sealed = ciphertextLength(utf8Length(frame.text));
+  if (sealed > limits.MAX_CIPHERTEXT) return "too_long";
+  const rest = utf8Length(JSON.stringify({ ...frame, text: "" }));
+  return rest + sealed > limits.MAX_FRAME ? "too_big" : null;
 }
 
 /**
@@ -126,5 +149,5 @@ export function createE2ee(
     },
   });
 
-  return { frame, write, response };
+  return { frame, write, response, unfit };
 }

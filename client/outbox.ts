@@ -6,8 +6,13 @@
 // mute lifted early ends the wait), and is marked failed
 // when the room refuses its text. Its text is checked against the limits of
 // the latest welcome (MAX_TEXT, MAX_FRAME), passed in as functions so that
-// nothing is hard-coded. What counts as an acknowledgement is decided by the
-// log (log.ts); the outbox only drops the sends it names. Changes to sent
+// nothing is hard-coded; (v2) in an encrypted room the frame as it will go
+// out, its text sealed, is checked instead (`sealed`: MAX_CIPHERTEXT and
+// MAX_FRAME, e2ee.ts), at `send` once the room is known to be encrypted and
+// again when a send kept from before is written, which marks it failed
+// (`too_long`, `too_big`) instead of letting the room refuse it. What counts
+// as an acknowledgement is decided by the log (log.ts); the outbox only
+// drops the sends it names. Changes to sent
 // messages (edit, delete, react) have their own list: changes.ts.
 import { batch, createModel, type ReadonlySignal, signal } from "@preact/signals-core";
 import { checkText, isMessageId, utf8Length } from "../protocol";
@@ -41,6 +46,11 @@ export interface OutboxOptions {
   write(frame: object): boolean;
   /** A welcomed connection is there to write on. */
   canWrite(): boolean;
+  /**
+   * (v2) In a room a welcome said is encrypted, why this frame would not
+   * fit once its text is encrypted, or null; undefined in a plain room.
+   */
+  sealed?(frame: { text: string }): "too_long" | "too_big" | null | undefined;
 }
 
 export interface Outbox {
@@ -112,6 +122,8 @@ export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox =>
     replyTo === undefined ? { type: "send", id, text } : { type: "send", id, text, replyTo };
 
   const write = (p: Pick<Pending, "id" | "text" | "replyTo">) => {
+    const refusal = o.sealed?.(frameOf(p.id, p.text, p.replyTo));
+    if (refusal) return refused(p.id, refusal);
     const again = everWritten.has(p.id) && !writtenNow.has(p.id);
     everWritten.add(p.id);
     writtenNow.add(p.id);
@@ -121,6 +133,17 @@ export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox =>
   const forget = (id: string) => {
     everWritten.delete(id);
     writtenNow.delete(id);
+  };
+
+  const refused = (id: string, code: string) => {
+    if (!pending.value.some((p) => p.id === id)) return;
+    forget(id);
+    observe({ type: "refused", id, code });
+    setPending(
+      pending.value.map((p) =>
+        p.id === id ? { ...p, status: "failed" as const, reason: code } : p,
+      ),
+    );
   };
 
   const flush = () => {
@@ -155,8 +178,10 @@ export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox =>
         };
       }
       const id = given ?? newMessageId(deps.randomBytes);
-      if (utf8Length(JSON.stringify(frameOf(id, text, replyTo))) > o.maxFrame())
-        return { ok: false, reason: "too_big" };
+      const frame = frameOf(id, text, replyTo);
+      const sealed = o.sealed?.(frame);
+      if (sealed === undefined ? utf8Length(JSON.stringify(frame)) > o.maxFrame() : sealed)
+        return { ok: false, reason: sealed ?? "too_big" };
       const limited = rateUntil.value > deps.now();
       myIds.add(id);
       const p: Pending = { id, text, at: deps.now(), status: limited ? "waiting" : "sending" };
@@ -212,16 +237,7 @@ export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox =>
       rateUntil.value = 0;
     },
 
-    refused(id: string, code: string) {
-      if (!pending.value.some((p) => p.id === id)) return;
-      forget(id);
-      observe({ type: "refused", id, code });
-      setPending(
-        pending.value.map((p) =>
-          p.id === id ? { ...p, status: "failed" as const, reason: code } : p,
-        ),
-      );
-    },
+    refused,
 
     discard(id: string) {
       forget(id);

@@ -437,6 +437,7 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
     maxFrame: () => limits.value.MAX_FRAME,
     write: writeWelcomed,
     canWrite: () => connection.isWelcomed(),
+    sealed: (frame) => e2ee?.unfit(frame, limits.value),
   });
   const presence = new PresenceModel(deps, {
     write: writeWelcomed,
@@ -750,7 +751,13 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
     if (!text.trim()) return refuse("empty");
     const checked = checkText(text, limits.value.MAX_TEXT);
     if (!checked.ok) return refuse(checked.error.includes("at most") ? "too_long" : "invalid");
-    if (utf8Length(JSON.stringify({ type: "edit", seq, text })) > limits.value.MAX_FRAME)
+    // (v2) In an encrypted room, the frame as it will go out (e2ee.ts unfit).
+    const frame = { type: "edit", seq, text };
+    if (
+      e2ee
+        ? e2ee.unfit(frame, limits.value)
+        : utf8Length(JSON.stringify(frame)) > limits.value.MAX_FRAME
+    )
       return refuse("too_long");
     if ((changes.pendingText(seq) ?? m.text) === text) return refuse("unchanged");
     changes.add({ seq, kind: "edit", text });

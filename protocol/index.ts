@@ -559,6 +559,19 @@ export function checkText(text: string, maxText: number): Result<string, string>
 export const CIPHERTEXT_PREFIX = "e1.";
 /** (v2) The fewest bytes a ciphertext holds: the 12-byte IV and the 16-byte GCM tag. */
 export const CIPHERTEXT_MIN_BYTES = 28;
+/**
+ * (v2) The length in characters (`e1.` included, all ASCII) of the
+ * ciphertext of a plaintext of `bytes` UTF-8 bytes: the 12-byte IV, the
+ * encrypted bytes (as many as the plaintext's) and the 16-byte tag, in
+ * unpadded base64url. A client knows from it, before encrypting, whether a
+ * text will fit MAX_CIPHERTEXT. With the default limits every text that
+ * passes checkText fits (at most 4 bytes per code point: 4 * 4000 bytes give
+ * 21374 characters of the 24000; test/unit/crypto.test.ts), but a server may
+ * raise MAX_TEXT or lower MAX_CIPHERTEXT, and a welcome says which.
+ */
+export function ciphertextLength(bytes: number): number {
+  return CIPHERTEXT_PREFIX.length + Math.ceil(((CIPHERTEXT_MIN_BYTES + bytes) * 4) / 3);
+}
 /** `e1.` and unpadded base64url: the only form a text of an encrypted room takes. */
 const CIPHERTEXT_RE = /^e1\.[A-Za-z0-9_-]*$/;
 

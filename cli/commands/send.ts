@@ -124,6 +124,12 @@ export async function runSend(
       if (!inputDone.value || open.length) return false;
       const failed = pending.find((p) => p.status === "failed");
       if (failed) {
+        // (v2) Refused by the core, not the room: in an encrypted room, a
+        // text whose ciphertext would not fit the room's limits is never sent.
+        if (failed.reason === "too_long" || failed.reason === "too_big")
+          return new Failure(
+            `${failed.reason}: ${quote(failed.text)} is too long for this room once encrypted; not sent`,
+          );
         return new Failure(`${failed.reason ?? "refused"}: the room refused ${quote(failed.text)}`);
       }
       const first = refusedHere[0];

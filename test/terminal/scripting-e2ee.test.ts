@@ -5,7 +5,11 @@
 // the key fails in one line with exit 1. A wrong key: `send` refuses and
 // sends nothing, `export` and `tail` print "(could not be decrypted)" (JSON:
 // no text, "undecryptable": true) and warn once on standard error. A
-// malformed key: one line, exit 2, before connecting.
+// malformed key: one line, exit 2, before connecting. A text whose
+// ciphertext would not fit the room's MAX_CIPHERTEXT: refused by the
+// client, never by the room (the server here runs with MAX_CIPHERTEXT 400,
+// so that a short text reaches it; every other text in this file is far
+// shorter).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Message } from "../../protocol";
 import { type DevServer, freePort, startDevServer } from "../lib/wrangler";
@@ -19,7 +23,7 @@ const user = () => {
   return u;
 };
 beforeAll(async () => {
-  server = await startDevServer();
+  server = await startDevServer({ vars: { MAX_CIPHERTEXT: 400 } });
 });
 afterAll(async () => {
   for (const u of users) u.dispose();
@@ -164,6 +168,22 @@ describe("an encrypted room from the terminal", () => {
           "roomchat: the link's key (#k=) is not a room key: copy the whole link (roomchat --help)\n",
       });
     }
+  });
+
+  it("a text whose ciphertext would pass MAX_CIPHERTEXT: refused here in one line, never sent", async () => {
+    const ann = user();
+    const { url, room } = await newRoom(ann);
+    // 300 bytes seal to 441 characters (> 400); 269 bytes to 399, the most that fits.
+    const long = "x".repeat(300);
+    const r = await run(ann, ["send", url, long, "--name", "ann"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^roomchat: too_long: "x+…" is too long for this room once encrypted; not sent\n$/,
+    );
+    expect(await history(room)).toEqual([]);
+    expect((await run(ann, ["send", url, "y".repeat(269), "--name", "ann"])).code).toBe(0);
+    const kept = await history(room);
+    expect(kept.map((m) => m.text.length)).toEqual([399]);
   });
 });
 

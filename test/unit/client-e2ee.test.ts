@@ -6,7 +6,13 @@
 import { describe, expect, it } from "vitest";
 import { decryptText, encryptSend, importRoomKey, newRoomKey } from "../../client/crypto";
 import type { Room } from "../../client/room";
-import { checkCiphertext, DEFAULT_SETTINGS, type Message } from "../../protocol";
+import {
+  checkCiphertext,
+  ciphertextLength,
+  DEFAULT_SETTINGS,
+  type Message,
+  utf8Length,
+} from "../../protocol";
 import { fakeWorld, joinedRoom, message, openRoom, user, welcome } from "./client-fakes";
 
 const E2EE = { ...DEFAULT_SETTINGS, e2ee: true };
@@ -20,6 +26,13 @@ const texts = (room: Room) =>
   room.log.value.map((e) => (e.kind === "message" ? e.message.text : `* ${e.what} ${e.name}`));
 const shown = (room: Room) =>
   room.log.value.flatMap((e) => (e.kind === "message" ? [e.message] : []));
+
+/** The most plaintext bytes whose ciphertext fits `max` characters. */
+const ciphertextMaxBytes = (max: number) => {
+  let n = 0;
+  while (ciphertextLength(n + 1) <= max) n++;
+  return n;
+};
 
 async function sealed(key: string, from: string, n: number, text: string): Promise<Message> {
   const m = message(n, from);
@@ -245,6 +258,85 @@ describe("an encrypted room", () => {
     expect((await room.allMessages()).map((m) => m.text)).toEqual(["old", "new"]);
     w.responses.push({ status: 200, body: await sealed(key, "Bob", 9, "fetched") });
     expect((await room.fetchMessage(9))?.text).toBe("fetched");
+  });
+});
+
+describe("the ciphertext's size (MAX_CIPHERTEXT), checked before anything is sent", () => {
+  // With the default limits no text that passes MAX_TEXT is too long once
+  // encrypted (test/unit/crypto.test.ts proves it); a server may set other
+  // limits, and the welcome says which.
+  const bigText = { MAX_TEXT: 8000, MAX_CIPHERTEXT: 24_000 };
+  // 6000 four-byte code points: within MAX_TEXT 8000, 24028 bytes sealed, 32041 characters.
+  const tooLong = "\u{1F600}".repeat(6000);
+
+  it("refuses a send too long once encrypted (too_long), and writes nothing", async () => {
+    const w = fakeWorld();
+    const room = joinedRoom(w, welcome(user("Alice"), { settings: E2EE, limits: bigText }), {
+      e2eeKey: newRoomKey(),
+    });
+    await settle();
+    expect(room.send(tooLong)).toEqual({ ok: false, reason: "too_long" });
+    // The longest that fits: 17969 bytes, sealed in 23999 characters (e1. included).
+    const n = ciphertextMaxBytes(24_000);
+    expect([n, ciphertextLength(n), ciphertextLength(n + 1)]).toEqual([17969, 23999, 24001]);
+    const fits = `${"\u{1F600}".repeat(Math.floor(n / 4))}${"x".repeat(n % 4)}`;
+    expect(utf8Length(fits)).toBe(n);
+    expect(room.send(`${fits}y`)).toEqual({ ok: false, reason: "too_long" });
+    expect(room.send(fits).ok).toBe(true);
+    await settle();
+    const sent = w.last().framesOf("send") as Array<{ text: string }>;
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.text.length).toBe(23_999);
+    expect(checkCiphertext(sent[0]?.text as string, 24_000).ok).toBe(true);
+    expect(room.pending.value).toHaveLength(1);
+  });
+
+  it("marks a send kept from before the welcome failed (too_long) instead of writing it", async () => {
+    const w = fakeWorld();
+    const room = openRoom(w, { e2eeKey: newRoomKey(), maxText: 8000 });
+    // Not known to be encrypted yet: taken into the outbox.
+    expect(room.send(tooLong).ok).toBe(true);
+    expect(room.send("short").ok).toBe(true);
+    w.last().open();
+    w.last().receive(welcome(user("Alice"), { settings: E2EE, limits: bigText }));
+    await settle();
+    const sent = w.last().framesOf("send") as Array<{ text: string }>;
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.text.length).toBeLessThan(200);
+    expect(room.pending.value.map((p) => [p.text.length, p.status, p.reason])).toEqual([
+      [tooLong.length, "failed", "too_long"],
+      [5, "sending", undefined],
+    ]);
+  });
+
+  it("refuses an edit too long once encrypted", async () => {
+    const key = newRoomKey();
+    const w = fakeWorld();
+    const mine = await sealed(key, "Alice", 1, "typo");
+    const room = joinedRoom(
+      w,
+      welcome(user("Alice"), { settings: E2EE, messages: [mine], limits: bigText }),
+      { e2eeKey: key },
+    );
+    await settle();
+    expect(room.edit(1, tooLong)).toEqual({ ok: false, reason: "too_long" });
+    await settle();
+    expect(w.last().framesOf("edit")).toEqual([]);
+  });
+
+  it("counts the ciphertext, not the plaintext, against MAX_FRAME", async () => {
+    // A frame of 2000 bytes; 1000 characters each escaped as \u0001 in the
+    // plaintext's JSON (6000 bytes) seal to 1374 ASCII characters.
+    const w = fakeWorld();
+    const room = joinedRoom(
+      w,
+      welcome(user("Alice"), { settings: E2EE, limits: { MAX_FRAME: 2000 } }),
+      { e2eeKey: newRoomKey() },
+    );
+    await settle();
+    const escaped = `a${"\u0001".repeat(999)}`;
+    expect(room.send(escaped).ok).toBe(true);
+    expect(room.send("b".repeat(1500))).toEqual({ ok: false, reason: "too_big" });
   });
 });
 

@@ -2,7 +2,11 @@
 // and that a text does not open with a wrong key, when tampered with, or
 // when the server moves it to another message, sender, room or from a send
 // to an edit; the ciphertext passes the server's rule; every text has its
-// own IV; and the key in a link's fragment.
+// own IV; the ciphertext's length known from the plaintext's bytes, and
+// that with the default limits every text that passes MAX_TEXT fits
+// MAX_CIPHERTEXT (so the core's check matters only on a server that sets
+// other limits); and the key in a link's fragment.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   decryptText,
@@ -16,7 +20,15 @@ import {
   newRoomKey,
   toBase64url,
 } from "../../client/crypto";
-import { CIPHERTEXT_PREFIX, checkCiphertext, DEFAULT_LIMITS, type Message } from "../../protocol";
+import {
+  CIPHERTEXT_PREFIX,
+  checkCiphertext,
+  checkText,
+  ciphertextLength,
+  DEFAULT_LIMITS,
+  type Message,
+  utf8Length,
+} from "../../protocol";
 
 const ROOM = "r-secret";
 const ALICE = "u-alice";
@@ -76,6 +88,51 @@ describe("texts", () => {
       const text = await encryptSend(key, ROOM, ALICE, ID, plain);
       expect(checkCiphertext(text, DEFAULT_LIMITS.MAX_CIPHERTEXT).ok).toBe(true);
     }
+  });
+
+  it("are as long as ciphertextLength says, from the plaintext's UTF-8 bytes alone", async () => {
+    const key = await importRoomKey(newRoomKey());
+    for (const plain of [
+      "",
+      "a",
+      "ab",
+      "abc",
+      "é",
+      "世界",
+      "👋🏽",
+      "x".repeat(1000),
+      "é".repeat(333),
+    ]) {
+      const text = await encryptSend(key, ROOM, ALICE, ID, plain);
+      expect(text.length).toBe(ciphertextLength(utf8Length(plain)));
+    }
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: "grapheme", maxLength: 300 }), async (plain) => {
+        const text = await encryptSend(key, ROOM, ALICE, ID, plain);
+        expect(text.length).toBe(ciphertextLength(utf8Length(plain)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("always fit MAX_CIPHERTEXT and MAX_FRAME with the default limits, whatever passes MAX_TEXT", async () => {
+    // A text passes checkText with at most MAX_TEXT code points (and at most
+    // 2 * MAX_TEXT UTF-16 units), and a code point is at most 4 UTF-8 bytes:
+    // 4000 astral code points (8000 units) are the most bytes, 16000.
+    const { MAX_TEXT, MAX_CIPHERTEXT, MAX_FRAME } = DEFAULT_LIMITS;
+    const worst = "\u{1F600}".repeat(MAX_TEXT);
+    expect(checkText(worst, MAX_TEXT).ok).toBe(true);
+    expect(checkText(`${worst}x`, MAX_TEXT).ok).toBe(false);
+    expect(utf8Length(worst)).toBe(4 * MAX_TEXT);
+    expect(ciphertextLength(4 * MAX_TEXT)).toBe(21_374);
+    expect(ciphertextLength(4 * MAX_TEXT)).toBeLessThanOrEqual(MAX_CIPHERTEXT);
+    const key = await importRoomKey(newRoomKey());
+    const text = await encryptSend(key, ROOM, ALICE, ID, worst);
+    expect(text.length).toBe(21_374);
+    expect(checkCiphertext(text, MAX_CIPHERTEXT).ok).toBe(true);
+    // Its frame, reply included, fits MAX_FRAME too.
+    const frame = JSON.stringify({ type: "send", id: ID, text, replyTo: 2 ** 53 - 1 });
+    expect(utf8Length(frame)).toBeLessThanOrEqual(MAX_FRAME);
   });
 
   it("use a fresh IV each time", async () => {
