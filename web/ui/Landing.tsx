@@ -14,6 +14,7 @@ import { lang, openRoom, rememberName, roomLabel, savedName, t } from "../app";
 import { roomNameFrom } from "../lib/roomname";
 import { local } from "../platform";
 import { LangSwitch } from "./LangSwitch";
+import { Logo } from "./Logo";
 
 export function Landing({ leftRoom, badRoom }: { leftRoom?: string; badRoom?: string }) {
   const name = useSignal(savedName.value);
@@ -195,17 +196,5 @@ export function Landing({ leftRoom, badRoom }: { leftRoom?: string; badRoom?: st
         <LangSwitch current={lang} />
       </footer>
     </main>
-  );
-}
-
-/** Two speech bubbles: the page's only picture, drawn inline so it needs no request. */
-export function Logo() {
-  return (
-    <svg class="logo" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
-      <rect x="2" y="5" width="20" height="15" rx="4" class="logo-a" />
-      <path d="M7 20 L7 25 L12 20 Z" class="logo-a" />
-      <rect x="12" y="11" width="18" height="13" rx="4" class="logo-b" />
-      <path d="M25 24 L25 28 L21 24 Z" class="logo-b" />
-    </svg>
   );
 }
