@@ -12,7 +12,14 @@
 // again when a send kept from before is written, which marks it failed
 // (`too_long`, `too_big`) instead of letting the room refuse it. What counts
 // as an acknowledgement is decided by the log (log.ts); the outbox only
-// drops the sends it names. Changes to sent
+// drops the sends it names.
+//
+// One send is in flight at a time: the next is written when the room has
+// answered the one before (acknowledged, refused, or rate-limited). With
+// several in flight, a rate limit refuses one while a token that comes back
+// a moment later lets a later one through, and the room keeps them out of
+// the order they were typed in (a 130-line `roomchat send` did, now and
+// then). One round trip per send is the price: a few ms on the edge. Changes to sent
 // messages (edit, delete, react) have their own list: changes.ts.
 import { batch, createModel, type ReadonlySignal, signal } from "@preact/signals-core";
 import { checkText, isMessageId, utf8Length } from "../protocol";
@@ -101,6 +108,8 @@ export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox =>
   const everWritten = new Set<string>();
   let writtenNow = new Set<string>();
   let rateTimer: unknown = null;
+  /** The send written on this connection that the room has not answered yet. */
+  let inFlight: string | null = null;
 
   const save = () => {
     const list = pending.value.filter((p) => p.status !== "failed");
@@ -133,10 +142,21 @@ export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox =>
   const forget = (id: string) => {
     everWritten.delete(id);
     writtenNow.delete(id);
+    if (inFlight === id) inFlight = null;
+  };
+
+  /** Writes the oldest send not written yet, unless one is in flight or sends wait. */
+  const writeNext = () => {
+    if (inFlight !== null || !o.canWrite() || rateUntil.value > deps.now()) return;
+    const next = pending.value.find((p) => p.status === "sending");
+    if (!next) return;
+    inFlight = next.id;
+    // A send whose sealed frame does not fit is refused here, and the next goes.
+    write(next);
   };
 
   const refused = (id: string, code: string) => {
-    if (!pending.value.some((p) => p.id === id)) return;
+    if (!pending.value.some((p) => p.id === id && p.status !== "failed")) return;
     forget(id);
     observe({ type: "refused", id, code });
     setPending(
@@ -144,6 +164,7 @@ export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox =>
         p.id === id ? { ...p, status: "failed" as const, reason: code } : p,
       ),
     );
+    writeNext();
   };
 
   const flush = () => {
@@ -158,9 +179,7 @@ export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox =>
       return p;
     });
     if (changed) pending.value = list;
-    for (const p of list) {
-      if (p.status === "sending") write(p);
-    }
+    writeNext();
   };
 
   return {
@@ -187,13 +206,14 @@ export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox =>
       const p: Pending = { id, text, at: deps.now(), status: limited ? "waiting" : "sending" };
       if (replyTo !== undefined) p.replyTo = replyTo;
       setPending([...pending.value, p]);
-      if (o.canWrite() && !limited) write(p);
+      if (o.canWrite() && !limited && inFlight === null) writeNext();
       else observe({ type: "queued", id });
       return { ok: true };
     },
 
     welcomed() {
       writtenNow = new Set();
+      inFlight = null;
       flush();
     },
 
@@ -211,6 +231,7 @@ export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox =>
         observe({ type: "acknowledged", id: p.id, seq: ack.seq, by: ack.by });
       }
       setPending(rest);
+      writeNext();
     },
 
     rateLimited(id: string | undefined, ms: number) {
@@ -221,6 +242,7 @@ export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox =>
           pending.value = pending.value.map((p) =>
             p.id === id ? { ...p, status: "waiting" as const } : p,
           );
+          if (inFlight === id) inFlight = null;
         }
       });
       if (rateTimer !== null) deps.clearTimeout(rateTimer);
@@ -242,6 +264,7 @@ export const OutboxModel = createModel((deps: Deps, o: OutboxOptions): Outbox =>
     discard(id: string) {
       forget(id);
       setPending(pending.value.filter((p) => p.id !== id));
+      writeNext();
     },
 
     sentHere: (id: string) => myIds.has(id),

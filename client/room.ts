@@ -702,11 +702,12 @@ export const RoomModel = createModel((deps: Deps, options: RoomOptions): RoomApi
           return;
         }
         break;
-      case ErrorCode.MessageUnknown:
-        // (v2) A send that answers a message no longer there: refused for good, and said.
-        if (e.id) outbox.refused(e.id, e.code);
-        break;
     }
+    // Any other refusal of a send of one's own settles it, and is said: (v2)
+    // a send that answers a message no longer there (message_unknown), and
+    // whatever else; the outbox writes one send at a time, and an answer it
+    // never gets would hold the rest back.
+    if (e.id !== undefined) outbox.refused(e.id, e.code);
     notice.value = { kind: "error", code: e.code, message: e.message };
   };
 

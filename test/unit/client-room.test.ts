@@ -191,6 +191,23 @@ describe("sending", () => {
     room.send("two");
     expect(world.last().framesOf("send")).toHaveLength(1);
     world.clock.advance(1500);
+    expect(room.rateUntil.value).toBe(0);
+    // "one" goes again; "two" waits until the room has answered it, so that
+    // a token coming back cannot let "two" in before "one".
+    expect(
+      world
+        .last()
+        .framesOf("send")
+        .map((f) => [f.id === id, f.text]),
+    ).toEqual([
+      [true, "one"],
+      [true, "one"],
+    ]);
+    world.last().receive({
+      type: "message",
+      ...message(1, "Alice", "one", id as string),
+      user: { id: "u-Alice", name: "Alice" },
+    });
     expect(
       world
         .last()
@@ -201,7 +218,43 @@ describe("sending", () => {
       [true, "one"],
       [false, "two"],
     ]);
-    expect(room.rateUntil.value).toBe(0);
+  });
+
+  it("writes one send at a time, each after the room answered the one before", () => {
+    const world = fakeWorld();
+    const room = joined(world);
+    room.send("a");
+    room.send("b");
+    room.send("c");
+    const texts = () =>
+      world
+        .last()
+        .framesOf("send")
+        .map((f) => f.text);
+    expect(texts()).toEqual(["a"]);
+    expect(room.pending.value.map((p) => p.text)).toEqual(["a", "b", "c"]);
+    const [a] = world.last().framesOf("send");
+    // Refused for good: the next goes at once.
+    world.last().receive({ type: "error", code: "text_invalid", message: "no", id: a?.id });
+    expect(texts()).toEqual(["a", "b"]);
+    const b = world.last().framesOf("send")[1];
+    world.last().receive({
+      type: "message",
+      ...message(1, "Alice", "b", b?.id as string),
+      user: { id: "u-Alice", name: "Alice" },
+    });
+    expect(texts()).toEqual(["a", "b", "c"]);
+    // A refusal with any other code settles the send too, and is said.
+    const c = world.last().framesOf("send")[2];
+    world.last().receive({ type: "error", code: "forbidden", message: "no", id: c?.id });
+    expect(room.pending.value.map((p) => [p.text, p.status])).toEqual([
+      ["a", "failed"],
+      ["c", "failed"],
+    ]);
+    // "d" goes at once, as nothing is in flight; "e" waits behind it.
+    room.send("d");
+    room.send("e");
+    expect(texts()).toEqual(["a", "b", "c", "d"]);
   });
 
   it("leaves on quit() and /quit, without reconnecting", () => {
