@@ -19,7 +19,7 @@ import { goHome, notifyOn, roomLabel, savedName, setNotify, shareUrl, t } from "
 import { browserDeps } from "../platform";
 import { Composer } from "./Composer";
 import { secondsUntil, useNow } from "./hooks";
-import { Logo } from "./Landing";
+import { Logo } from "./Logo";
 import { lazy } from "./lazy";
 import { MessageLog } from "./MessageLog";
 import { Topic } from "./Moderation";
