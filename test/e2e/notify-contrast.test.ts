@@ -118,6 +118,8 @@ describe("contrast", () => {
       const room = freshRoom("contrast");
       const p = await person(browser, server.url, { colorScheme });
       await p.page.goto("/");
+      // The landing page is a lazy chunk: measure once it shows.
+      await p.page.getByRole("heading", { level: 1 }).waitFor();
       expect(await contrastFailures(p.page)).toEqual([]);
       await joinFromLanding(p.page, "carol", room);
       const other = await openClient(server.wsUrl(room));
