@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { captureOutput, startDevServer, waitHealthy } from "../../test/lib/dev-server.mjs";
 import { groupProcesses } from "./proc.mjs";
 
-/** @typedef {import("./load.mjs").Target & {dispose: () => Promise<void>, processes: () => object[]}} Server */
+/** @typedef {import("./load.mjs").Target & {dispose: () => Promise<void>, processes: () => object[], output?: () => string}} Server */
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -128,6 +128,7 @@ export async function startWorker(dir, name = "worker", vars = {}) {
     url: dev.url,
     wsUrl: dev.wsUrl,
     pids: () => procs().map((p) => p.pid),
+    output: () => dev.output(),
     runtimePids: () =>
       procs()
         .filter((p) => p.comm === "workerd" && !isProxy(p.args))

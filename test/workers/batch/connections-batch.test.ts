@@ -1,12 +1,13 @@
 // (v2, issue 17) The batching of worker/connections.ts, driven directly with
 // real WebSocket pairs inside workerd, so that what falls inside one window
 // is decided by the test and not by the machine's speed: a frame goes out at
-// once when no window is open; what comes while one is open reaches each v2
-// connection at its end as one `batch`, in order, with each broadcast's
-// `except` and each answer's single addressee kept; a v1 connection, one
-// that has not joined and every `welcome` get single frames; a connection
-// that is closed gets what waited for it first; and every frame is
-// serialised once, whatever the number of sockets.
+// once when no window is open; a window stays open only while it batches;
+// what comes while one is open reaches each v2 connection at its end as one
+// `batch`, in order, with each broadcast's `except` and each answer's single
+// addressee kept; a v1 connection, one that has not joined and every
+// `welcome` get single frames; a connection that is closed gets what waited
+// for it first; and every frame is serialised once, whatever the number of
+// sockets.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ServerFrame } from "../../../protocol";
 import { type Connection, Connections } from "../../../worker/connections";
@@ -86,6 +87,32 @@ describe("batched delivery", () => {
     conns.broadcast(say("m5"));
     await new Promise((r) => setTimeout(r, 0));
     expect(seen(a).at(-1)).toBe("m5");
+  });
+
+  it("closes a window that caught one frame: the next frame goes out at once", async () => {
+    const conns = new Connections(fakeCtx(), WINDOW_MS);
+    const a = peer(conns, { v: 2 });
+    conns.broadcast(say("m1"));
+    conns.broadcast(say("m2"));
+    // The window's end, now rather than on the clock: m2 goes out alone.
+    conns.flush();
+    conns.broadcast(say("m3"));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seen(a)).toEqual(["m1", "m2", "m3"]);
+  });
+
+  it("keeps the window open after a batch: the next frame waits for its end", async () => {
+    const conns = new Connections(fakeCtx(), WINDOW_MS);
+    const a = peer(conns, { v: 2 });
+    conns.broadcast(say("m1"));
+    conns.broadcast(say("m2"));
+    conns.broadcast(say("m3"));
+    conns.flush();
+    conns.broadcast(say("m4"));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seen(a)).toEqual(["m1", ["m2", "m3"]]);
+    await windowEnds();
+    expect(seen(a)).toEqual(["m1", ["m2", "m3"], "m4"]);
   });
 
   it("keeps a broadcast's except and an answer's addressee inside a batch, in order", async () => {
