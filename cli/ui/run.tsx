@@ -46,7 +46,7 @@ function statusText(room: RoomApi, roomName: string, scrolled: boolean): string 
   if (s === "waiting")
     conn = `reconnecting in ${Math.max(0, Math.ceil((room.retryAt.value - now) / 1000))} s`;
   if (room.nameError.value)
-    conn = `refused: ${room.nameError.value === "name_taken" ? "that name is taken here" : "that name is not allowed"} (restart with --name)`;
+    conn = `${room.nameError.value === "name_taken" ? "that name is taken here" : "that name is not allowed"}: type another and press Enter`;
   if (room.ended.value) conn = `offline (${room.ended.value})`;
   const parts = [`#${roomName}`, conn];
   if (scrolled) parts.push(`${room.unread.value} unread`);
@@ -57,7 +57,18 @@ function statusText(room: RoomApi, roomName: string, scrolled: boolean): string 
   return parts.join(" · ");
 }
 
-function Chat({ room, target, onQuit }: { room: RoomApi; target: Target; onQuit: () => void }) {
+function Chat({
+  room,
+  target,
+  onQuit,
+  onName,
+}: {
+  room: RoomApi;
+  target: Target;
+  onQuit: () => void;
+  /** A name the user chose here after the room refused theirs: remembered for the next run. */
+  onName: (name: string) => void;
+}) {
   useSignals(room);
   const { stdout } = useStdout();
   const cols = stdout.columns || 80;
@@ -108,7 +119,16 @@ function Chat({ room, target, onQuit }: { room: RoomApi; target: Target; onQuit:
     room.setVisible(!scrolled);
   }, [room, scrolled]);
 
+  // The room refused the name (taken, or not allowed): the input box asks
+  // for another, in place, and the chat goes on under it once it is welcome.
+  const askingName = room.nameError.value !== null;
+
   const run = (line: string) => {
+    if (askingName) {
+      const name = line.trim();
+      if (room.join(name)) onName(name);
+      return;
+    }
     const c = parseCommand(line);
     const seqOf = (n: number) => layout.numbers.get(n);
     const refused = (what: string, r: { ok: boolean; reason?: string }) =>
@@ -188,6 +208,7 @@ function Chat({ room, target, onQuit }: { room: RoomApi; target: Target; onQuit:
   };
 
   const submit = (line: string) => {
+    if (askingName) return run(line);
     const h = history.current;
     h.sent.push(line);
     h.at = h.sent.length;
@@ -199,7 +220,7 @@ function Chat({ room, target, onQuit }: { room: RoomApi; target: Target; onQuit:
   const typed = (t: Typed) => {
     if (t.kind === "text") {
       setInput((s) => s + t.text);
-      room.typing();
+      if (!askingName) room.typing();
       return;
     }
     switch (t.key) {
@@ -322,7 +343,7 @@ function Chat({ room, target, onQuit }: { room: RoomApi; target: Target; onQuit:
         {inputLines.map((l, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: lines of the draft
           <Text key={i} wrap="truncate-start">
-            {i === 0 ? "> " : "  "}
+            {i > 0 ? "  " : askingName ? "Your name: " : "> "}
             {l}
             {i === inputLines.length - 1 ? "█" : ""}
           </Text>
@@ -421,6 +442,14 @@ export async function runChat(o: {
         resolve(0);
       }, 300);
     };
-    app = render(<Chat room={room} target={o.target} onQuit={quit} />, { exitOnCtrlC: false });
+    app = render(
+      <Chat
+        room={room}
+        target={o.target}
+        onQuit={quit}
+        onName={(n) => o.names.set(o.target.base, n)}
+      />,
+      { exitOnCtrlC: false },
+    );
   });
 }

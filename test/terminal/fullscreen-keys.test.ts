@@ -8,7 +8,7 @@
 // up (older messages loaded at the top), the status line counts what
 // arrives meanwhile, PgDn goes back; Ctrl+C once only warns, twice leaves
 // with exit code 0; the name prompt without --name, remembered for the next
-// run.
+// run; a name the room refuses asked again in place.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -289,4 +289,36 @@ it("asks for a name without --name and none remembered, remembers it, and does n
   again.type("quit()");
   again.keys("Enter");
   await again.see((x) => x.includes("EXIT=0"), "exit code 0");
+});
+
+it("asks for another name in place when the room refuses one, and remembers the new one", async () => {
+  const link = room("keys-taken");
+  const holder = await openClient(server.wsUrl(new URL(link).pathname.slice(3)));
+  stops.push(() => holder.close());
+  holder.send({ type: "join", name: "erin" });
+  await holder.next("welcome");
+
+  const erin = user();
+  const pane = tmux.open("taken", chatCommand(erin, [link, "--name", "erin"], { CI: "true" }));
+  await pane.see(
+    (s) => s.includes("that name is taken here: type another and press Enter"),
+    "the refusal in the status line",
+  );
+  await pane.see((s) => s.includes("Your name: █"), "the input box asking for a name");
+  pane.type("erin2");
+  pane.keys("Enter");
+  await pane.see(
+    (s) => / · connected/.test(s) && /│\s+erin2 \S+/.test(s),
+    "erin2 connected, in the online table",
+  );
+  // The chat goes on: the input box is the message box again.
+  pane.type("hello as erin2");
+  pane.keys("Enter");
+  const m = await holder.next("message", (f) => f.text === "hello as erin2");
+  expect(m.user.name).toBe("erin2");
+  const names = JSON.parse(readFileSync(join(erin.config, "roomchat", "names.json"), "utf8"));
+  expect(names).toEqual({ [server.url]: "erin2" });
+  pane.type("/quit");
+  pane.keys("Enter");
+  await pane.see((s) => s.includes("EXIT=0"), "exit code 0");
 });
