@@ -6,6 +6,8 @@
 // the same scenarios against all three (interleaved, so that a change in the
 // machine's load hits all alike), prints one table with the ratios and the
 // targets of issue 5, and writes the raw results to bench/results/.
+// Scenario R (issue 17) is A at the issue's fixed load (5 senders, 20
+// messages/s) for room sizes from 10 to 1,000 listeners.
 // Scenario M (bench/lib/changes.mjs) runs against the worker alone: what an
 // edit or a reaction (protocol v2) costs the room against a send.
 //
@@ -229,6 +231,25 @@ function rows(r) {
     "<= 0.5x",
     (q) => q <= 0.5,
   );
+  // (issue 17) Room sizes at a fixed load: CPU per delivery and p99 per
+  // size, and batched against unbatched; the issue's target is at 500.
+  for (const [n, S] of Object.entries(r.scenarios.R ?? {})) {
+    row(
+      `R ${n} runtime CPU us/delivery`,
+      S,
+      (x) => x.runtimeCpuUsPerDelivery ?? x.cpuUsPerDelivery,
+    );
+    row(`R ${n} p99 ms`, S, (x) => x.latencyMs.p99);
+    batched(
+      `R ${n} runtime CPU us/delivery`,
+      S,
+      (x) => x.runtimeCpuUsPerDelivery,
+      n === "500" ? "<= 0.5x" : "",
+      n === "500" ? (q) => q <= 0.5 : undefined,
+    );
+    batched(`R ${n} p50 ms`, S, (x) => x.latencyMs.p50);
+    batched(`R ${n} p99 ms`, S, (x) => x.latencyMs.p99);
+  }
   row("E join since-200 p50 ms", E, (x) => x.joinWithSinceMs.p50);
   row("E join since-200 p99 ms", E, (x) => x.joinWithSinceMs.p99);
   row("E page of 100 p50 ms", E, (x) => x.pageMs.p50);
@@ -358,6 +379,17 @@ async function main() {
       scenarios.B = await both("B saturation", withV2, (t) => saturation(t, PLAN.saturation));
     }
     if (wanted("C")) scenarios.C = await both("C idle", targets, (t) => idle(t, PLAN.idle));
+    if (wanted("R")) {
+      // (issue 17) One room size after another, each against every target.
+      const { sizes: ns, ...load } = PLAN.roomSizes;
+      /** @type {Record<string, any>} */
+      const bySize = {};
+      for (const n of ns)
+        bySize[n] = await both(`R ${n} listeners`, withV2, (t) =>
+          fanOut(t, { ...load, clients: n }),
+        );
+      scenarios.R = bySize;
+    }
     if (wanted("D"))
       scenarios.D = await both("D join storm", withV2, (t) => joinStorm(t, PLAN.joinStorm));
     if (wanted("E")) {

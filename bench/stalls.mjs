@@ -29,6 +29,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { openInspector, startProfile, stopProfile, whatRan } from "./lib/inspector.mjs";
 import { closeAll, openRoom, readMessage, runPhase, runTag, settle } from "./lib/load.mjs";
 import { FULL_PLAN, QUICK_PLAN } from "./lib/plan.mjs";
 import { loadAverage } from "./lib/proc.mjs";
@@ -40,6 +41,9 @@ const quick = process.argv.includes("--quick");
 const arg = (/** @type {string} */ name) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const RUNS = Number(arg("runs") ?? (quick ? 1 : 5));
+// `--profile`: a CPU profile of the runtime over each traced phase, through
+// wrangler's inspector, and what ran in each of the worst stalls.
+const PROFILE = process.argv.includes("--profile");
 const TARGETS = (arg("targets") ?? "worker,worker-v1,floor,floor+sql").split(",");
 const A = (quick ? QUICK_PLAN : FULL_PLAN).fanOut;
 const say = (/** @type {string} */ line) => console.error(`[stalls] ${line}`);
@@ -164,8 +168,9 @@ async function tracedPhase(target, clients) {
  * Takes a traced phase apart: the latency summary, and the stalls.
  * @param {Awaited<ReturnType<typeof tracedPhase>>} p
  * @param {string} output the runtime's output during the phase
+ * @param {{at: number, fn: string, url: string}[] | null} profile the runtime's CPU profile
  */
-function analyse(p, output) {
+function analyse(p, output, profile) {
   /** @type {number[]} */
   const all = [];
   let lost = 0;
@@ -213,6 +218,7 @@ function analyse(p, output) {
     st.runtimeCpu = mean("runtime");
     st.proxyCpu = mean("proxy");
     st.generatorLagMaxMs = samples.length ? Math.max(...samples.map((x) => x.lag)) : null;
+    if (profile) st.ran = whatRan(profile, from, to);
   }
   stalls.sort((a, b) => b.worst.worst - a.worst.worst);
   const logged = output
@@ -228,6 +234,7 @@ function analyse(p, output) {
     stalledMessages: stalls.reduce((n, x) => n + x.messages, 0),
     generatorLagMaxMs: round(p.lagMaxMs),
     runtimeEvents: Object.fromEntries(logged),
+    ran: profile ? whatRan(profile, p.t0, p.t0 + 1e9) : null,
     worst: stalls.slice(0, 5).map((x) => ({
       atS: x.atS,
       spanMs: round(x.lastSent - x.firstSent),
@@ -239,6 +246,7 @@ function analyse(p, output) {
       runtimeCpu: x.runtimeCpu === null ? null : round(x.runtimeCpu),
       proxyCpu: x.proxyCpu === null ? null : round(x.proxyCpu),
       generatorLagMaxMs: x.generatorLagMaxMs,
+      ran: x.ran ?? null,
     })),
   };
 }
@@ -295,9 +303,13 @@ try {
       try {
         await runPhase(t, clients, clients.slice(0, A.senders), A.rate, A.warmupMs, 2000);
         const before = t.output?.() ?? "";
+        const insp = PROFILE ? await openInspector(t.inspectorPort) : null;
+        const profiledAt = insp ? await startProfile(insp) : 0;
         const p = await tracedPhase(t, clients);
+        const profile = insp ? await stopProfile(insp, profiledAt) : null;
+        insp?.close();
         const after = t.output?.() ?? "";
-        const r = analyse(p, after.slice(before.length));
+        const r = analyse(p, after.slice(before.length), profile);
         results.runs[name] ??= [];
         results.runs[name].push({ run, load: loadAverage()[0], ...r });
         say(
@@ -327,7 +339,12 @@ for (const [name, runs] of Object.entries(results.runs)) {
   for (const r of /** @type {any[]} */ (runs))
     for (const w of r.worst.slice(0, 3))
       console.log(
-        `- run ${r.run} at ${w.atS} s: ${w.worstMs} ms = ${w.inMs} + ${w.outFirstMs}..${w.outLastMs}; ${w.messages} msgs over ${w.spanMs} ms; CPU ${w.runtimeCpu}/${w.proxyCpu}; lag ${w.generatorLagMaxMs}`,
+        `- run ${r.run} at ${w.atS} s: ${w.worstMs} ms = ${w.inMs} + ${w.outFirstMs}..${w.outLastMs}; ${w.messages} msgs over ${w.spanMs} ms; CPU ${w.runtimeCpu}/${w.proxyCpu}; lag ${w.generatorLagMaxMs}${w.ran ? `; ran ${JSON.stringify(w.ran.share)} ${w.ran.top.join(", ")}` : ""}`,
+      );
+  for (const r of /** @type {any[]} */ (runs))
+    if (r.ran)
+      console.log(
+        `- run ${r.run}, whole phase: ran ${JSON.stringify(r.ran.share)} ${r.ran.top.join(", ")}`,
       );
 }
 const dir = join(root, "bench", "results");

@@ -14,6 +14,7 @@ export const QUICK_PLAN = {
     p99LimitMs: 250,
   },
   idle: { clients: 100, idleMs: 0 },
+  roomSizes: { sizes: [10, 50], senders: 5, rate: 20, warmupMs: 1000, durationMs: 2000 },
   joinStorm: { clients: 50 },
   catchUp: { history: 250, joins: 5, pages: 10 },
   changesMix: {
@@ -41,6 +42,15 @@ export const FULL_PLAN = {
     p99LimitMs: 250,
   },
   idle: { clients: 1000, idleMs: 15_000 },
+  // (issue 17) The room sizes of its table, at its fixed load: 5 senders,
+  // 20 messages/s in all, 15 s a size.
+  roomSizes: {
+    sizes: [10, 50, 200, 500, 1000],
+    senders: 5,
+    rate: 20,
+    warmupMs: 3000,
+    durationMs: 15_000,
+  },
   joinStorm: { clients: 500 },
   catchUp: { history: 400, joins: 50, pages: 200 },
   changesMix: {

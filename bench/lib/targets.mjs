@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { captureOutput, startDevServer, waitHealthy } from "../../test/lib/dev-server.mjs";
 import { groupProcesses } from "./proc.mjs";
 
-/** @typedef {import("./load.mjs").Target & {dispose: () => Promise<void>, processes: () => object[], output?: () => string}} Server */
+/** @typedef {import("./load.mjs").Target & {dispose: () => Promise<void>, processes: () => object[], output?: () => string, inspectorPort?: number}} Server */
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -129,6 +129,7 @@ export async function startWorker(dir, name = "worker", vars = {}) {
     wsUrl: dev.wsUrl,
     pids: () => procs().map((p) => p.pid),
     output: () => dev.output(),
+    inspectorPort: dev.inspectorPort,
     runtimePids: () =>
       procs()
         .filter((p) => p.comm === "workerd" && !isProxy(p.args))

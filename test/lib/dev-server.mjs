@@ -20,6 +20,7 @@ import { join } from "node:path";
  * @property {string} url
  * @property {(room: string) => string} wsUrl
  * @property {string} persistDir
+ * @property {number} inspectorPort wrangler's DevTools inspector of the runtime (bench/stalls.mjs profiles through it)
  * @property {number} pgid the process group of the running server: all its processes
  * @property {() => number | undefined} pid the same, or undefined once stopped
  * @property {() => string} output what it printed since it (re)started, the last few MiB
@@ -147,6 +148,7 @@ export async function startDevServer(options = {}) {
   const ownsPersist = options.persistDir === undefined;
   const persistDir = options.persistDir ?? mkdtempSync(join(tmpdir(), "roomchat-dev-"));
   const url = `http://127.0.0.1:${port}`;
+  const inspectorPort = await freePort();
   const args = [
     "wrangler",
     "dev",
@@ -162,7 +164,7 @@ export async function startDevServer(options = {}) {
     // wrangler's default inspector port is 9229 for every instance: two
     // servers starting at once (a test beside a benchmark) raced for it.
     "--inspector-port",
-    String(await freePort()),
+    String(inspectorPort),
   ];
   for (const [k, v] of Object.entries(options.vars ?? {})) args.push("--var", `${k}:${v}`);
 
@@ -201,6 +203,7 @@ export async function startDevServer(options = {}) {
     url,
     wsUrl: (room) => `ws://127.0.0.1:${port}/api/rooms/${encodeURIComponent(room)}/ws`,
     persistDir,
+    inspectorPort,
     get pgid() {
       return /** @type {number} */ (child.pid);
     },
