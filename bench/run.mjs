@@ -303,7 +303,9 @@ function rows(r) {
     t.push(["Sizes", "", "", "not measured", null, null, "", null]);
     return t;
   }
-  const js = s.pageJs.gzip / 1024;
+  // The budget is on what every visitor loads (vite.config.ts); results of
+  // older runs have only the total.
+  const js = (s.pageInitialJs ?? s.pageJs).gzip / 1024;
   /**
    * @param {string} name
    * @param {number} kib
@@ -313,7 +315,8 @@ function rows(r) {
   const size = (name, kib, target = "", pass = null) =>
     t.push([name, "", "", round(kib), null, null, target, pass]);
   size("Worker bundle KiB gzip", s.workerBundle.gzip / 1024);
-  size("Page JS KiB gzip", js, "<= 35 KiB", js <= 35);
+  size("Page initial JS KiB gzip", js, "<= 35 KiB", js <= 35);
+  if (s.pageLazyJs) size("Page lazy JS KiB gzip", s.pageLazyJs.gzip / 1024);
   size("Page CSS KiB gzip", s.pageCss.gzip / 1024);
   return t;
 }
@@ -354,7 +357,7 @@ async function main() {
       say("watchdog: the benchmark took too long");
       Promise.all(targets.map((t) => t.dispose())).finally(() => process.exit(2));
     },
-    (quick ? 5 : 45) * 60_000,
+    (quick ? 8 : 60) * 60_000,
   );
   const stopAll = () => {
     say("interrupted");

@@ -36,7 +36,8 @@ export const FULL_PLAN = {
   saturation: {
     clients: 100,
     senders: 10,
-    rates: [10, 20, 30, 50, 75, 100, 150, 200, 300, 400, 600, 800, 1200],
+    // Up to 2400: batched delivery (issue 17) held 1200, the old top step.
+    rates: [10, 20, 30, 50, 75, 100, 150, 200, 300, 400, 600, 800, 1200, 1600, 2400],
     warmupMs: 3000,
     stepMs: 5000,
     p99LimitMs: 250,
