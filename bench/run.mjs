@@ -41,6 +41,19 @@ const wanted = (/** @type {string} */ s) => !only || only.includes(s);
 // change, a patched room) as "worker", to compare.
 const at = process.argv.indexOf("--worker-dir");
 const workerDir = at >= 0 ? process.argv[at + 1] : undefined;
+// `--var NAME:VALUE` (repeatable) sets one of the worker's variables, as
+// `wrangler dev --var` does: a tunable such as BATCH_MS, measured.
+const workerVars = Object.fromEntries(
+  process.argv.flatMap((a, i) =>
+    a === "--var"
+      ? [
+          String(process.argv[i + 1])
+            .split(/:(.*)/s)
+            .slice(0, 2),
+        ]
+      : [],
+  ),
+);
 const say = (/** @type {string} */ line) => console.error(`[bench] ${line}`);
 
 /** Load is "high" above this 1-minute load average on this 2-core machine. */
@@ -369,7 +382,7 @@ async function main() {
     say("starting the baseline, the floor's wrangler dev and the worker's");
     targets.push(await startBaseline());
     targets.push(await startFloor());
-    targets.push(await startWorker(workerDir));
+    targets.push(await startWorker(workerDir, "worker", workerVars));
     /** @type {Record<string, any>} */
     const scenarios = {};
     // (issue 17) The worker again with clients that announce v2, which it
@@ -440,6 +453,7 @@ async function main() {
         underLoad: (loadBefore[0] ?? 0) > LOADED,
       },
       commit: workerDir ? `${workerDir} (--worker-dir)` : gitCommit(),
+      workerVars,
       // Uncommitted changes in what the worker is built from, if any.
       dirty: gitDirty(),
       vars: VARS,
@@ -468,14 +482,16 @@ async function main() {
     const json = `${JSON.stringify({ ...result, table: t }, null, 2)}\n`;
     // A partial run (some scenarios, or another copy of the worker) does not
     // stand in for the latest full one.
-    const partial = only !== undefined || workerDir !== undefined;
+    const partial =
+      only !== undefined || workerDir !== undefined || Object.keys(workerVars).length > 0;
     if (quick && !partial) {
       // Quick runs (CI, a check after a change) do not pile up files.
       writeFileSync(join(dir, "quick-latest.json"), json);
       say("wrote bench/results/quick-latest.json");
     } else {
       const stamp = started.toISOString().replace(/[:.]/g, "-");
-      const tags = `${only ? `-only-${only.join("")}` : ""}${workerDir ? "-other-worker" : ""}`;
+      const vars = Object.entries(workerVars).map(([k, v]) => `-${k}-${v}`);
+      const tags = `${only ? `-only-${only.join("")}` : ""}${workerDir ? "-other-worker" : ""}${vars.join("")}`;
       const name = `${stamp}${quick ? "-quick" : ""}${tags}.json`;
       writeFileSync(join(dir, name), json);
       if (!partial) writeFileSync(join(dir, "latest.json"), json);

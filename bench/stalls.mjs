@@ -1,6 +1,6 @@
 // Where the slowest deliveries' time goes (issue 17, point 0): `node
-// bench/stalls.mjs [--runs=5] [--quick] [--busy=N]
-// [--targets=worker,worker-v1,floor,floor+sql]`.
+// bench/stalls.mjs [--runs=5] [--quick] [--busy=N] [--profile]
+// [--var NAME:VALUE] [--targets=worker,worker-v1,floor,floor+sql]`.
 // It runs scenario A (50 listeners, 10 senders, 100 messages/s, 20 s) a
 // number of times against each target in turn (interleaved, so that the
 // machine's drift weighs on all alike) and takes every slow delivery apart
@@ -46,6 +46,18 @@ const RUNS = Number(arg("runs") ?? (quick ? 1 : 5));
 const PROFILE = process.argv.includes("--profile");
 const TARGETS = (arg("targets") ?? "worker,worker-v1,floor,floor+sql").split(",");
 const A = (quick ? QUICK_PLAN : FULL_PLAN).fanOut;
+// `--var NAME:VALUE` (repeatable): one of the worker's variables, e.g. BATCH_MS.
+const workerVars = Object.fromEntries(
+  process.argv.flatMap((a, i) =>
+    a === "--var"
+      ? [
+          String(process.argv[i + 1])
+            .split(/:(.*)/s)
+            .slice(0, 2),
+        ]
+      : [],
+  ),
+);
 const say = (/** @type {string} */ line) => console.error(`[stalls] ${line}`);
 
 const TICK_HZ = 100; // /proc's CPU times are in clock ticks of 10 ms
@@ -260,7 +272,7 @@ const serverOf = (name) => (name === "worker-v1" ? "worker" : name);
 
 /** @param {string} name */
 function start(name) {
-  if (name === "worker") return startWorker(undefined, "worker");
+  if (name === "worker") return startWorker(undefined, "worker", workerVars);
   if (name === "floor") return startFloor(false);
   if (name === "floor+sql") return startFloor(true);
   throw new Error(`unknown target ${name}`);
@@ -280,6 +292,7 @@ const results = {
   at: new Date().toISOString(),
   quick,
   busy: BUSY,
+  workerVars,
   plan: A,
   load: loadAverage(),
   /** @type {Record<string, any[]>} */

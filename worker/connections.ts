@@ -141,8 +141,16 @@ export class Connections {
 
   /** What waits for the window's end, oldest first. */
   private waiting: Waiting[] = [];
-  /** The batching window is open until its timer flushes. */
-  private windowOpen = false;
+  /** The batching window is open until then (ms, the runtime's clock); 0 when closed. */
+  private windowUntil = 0;
+  /**
+   * The flush at the window's end, set only once something waits: a window
+   * that nothing falls into costs no timer. (Measured at A, 100 messages/s,
+   * batched CPU per delivery against unbatched: 1.21× with a timer per
+   * window, 1.09× and 1.22× in two runs without: within the noise, so this
+   * is less work, not a measured gain.)
+   */
+  private timer: ReturnType<typeof setTimeout> | null = null;
   /**
    * For a connection that started to take batches while the window was
    * open (its welcome went out then): the first index of `waiting` meant
@@ -248,7 +256,7 @@ export class Connections {
       if (this.windowOpen) this.from.set(ws, this.waiting.length);
       return;
     }
-    if (this.windowOpen && conn && batches(conn)) this.waiting.push({ text, only: ws });
+    if (this.windowOpen && conn && batches(conn)) this.wait({ text, only: ws });
     else {
       sendText(ws, text);
       this.opened();
@@ -264,15 +272,36 @@ export class Connections {
       // In a window, the v2 connections get it with the batch at its end.
       if (!open || !batches(conn)) sendText(ws, text);
     }
-    if (open) this.waiting.push(except ? { text, except } : { text });
+    if (open) this.wait(except ? { text, except } : { text });
     else this.opened();
+  }
+
+  /**
+   * Whether what comes now for a v2 connection waits. Anything waiting
+   * keeps the window open until its flush, whatever the clock says, so that
+   * nothing overtakes it.
+   */
+  private get windowOpen(): boolean {
+    return this.waiting.length > 0 || Date.now() < this.windowUntil;
+  }
+
+  /** A frame waits for the window's end; the first one sets the flush. */
+  private wait(w: Waiting): void {
+    this.waiting.push(w);
+    if (this.timer !== null) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.flush();
+      },
+      Math.max(0, this.windowUntil - Date.now()),
+    );
   }
 
   /** Something went out at once: what comes next waits for a window's end. */
   private opened(): void {
     if (this.batchMs <= 0 || this.windowOpen) return;
-    this.windowOpen = true;
-    setTimeout(() => this.flush(), this.batchMs);
+    this.windowUntil = Date.now() + this.batchMs;
   }
 
   /**
@@ -281,7 +310,11 @@ export class Connections {
    * at the window's end, and before a connection is closed.
    */
   flush(): void {
-    this.windowOpen = false;
+    this.windowUntil = 0;
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     const waiting = this.waiting;
     const from = new Map(this.from);
     this.waiting = [];
