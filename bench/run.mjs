@@ -26,6 +26,7 @@ import { loadAverage } from "./lib/proc.mjs";
 import { sizes } from "./lib/sizes.mjs";
 import { round } from "./lib/stats.mjs";
 import { startBaseline, startFloor, startWorker, VARS } from "./lib/targets.mjs";
+import { workerVarsFrom } from "./lib/vars.mjs";
 
 /** @typedef {import("./lib/load.mjs").Target} Target */
 
@@ -43,17 +44,7 @@ const at = process.argv.indexOf("--worker-dir");
 const workerDir = at >= 0 ? process.argv[at + 1] : undefined;
 // `--var NAME:VALUE` (repeatable) sets one of the worker's variables, as
 // `wrangler dev --var` does: a tunable such as BATCH_MS, measured.
-const workerVars = Object.fromEntries(
-  process.argv.flatMap((a, i) =>
-    a === "--var"
-      ? [
-          String(process.argv[i + 1])
-            .split(/:(.*)/s)
-            .slice(0, 2),
-        ]
-      : [],
-  ),
-);
+const workerVars = workerVarsFrom(process.argv);
 const say = (/** @type {string} */ line) => console.error(`[bench] ${line}`);
 
 /** Load is "high" above this 1-minute load average on this 2-core machine. */

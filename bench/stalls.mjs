@@ -35,6 +35,7 @@ import { FULL_PLAN, QUICK_PLAN } from "./lib/plan.mjs";
 import { loadAverage } from "./lib/proc.mjs";
 import { round, sleep, summary } from "./lib/stats.mjs";
 import { startFloor, startWorker } from "./lib/targets.mjs";
+import { workerVarsFrom } from "./lib/vars.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const quick = process.argv.includes("--quick");
@@ -47,17 +48,7 @@ const PROFILE = process.argv.includes("--profile");
 const TARGETS = (arg("targets") ?? "worker,worker-v1,floor,floor+sql").split(",");
 const A = (quick ? QUICK_PLAN : FULL_PLAN).fanOut;
 // `--var NAME:VALUE` (repeatable): one of the worker's variables, e.g. BATCH_MS.
-const workerVars = Object.fromEntries(
-  process.argv.flatMap((a, i) =>
-    a === "--var"
-      ? [
-          String(process.argv[i + 1])
-            .split(/:(.*)/s)
-            .slice(0, 2),
-        ]
-      : [],
-  ),
-);
+const workerVars = workerVarsFrom(process.argv);
 const say = (/** @type {string} */ line) => console.error(`[stalls] ${line}`);
 
 const TICK_HZ = 100; // /proc's CPU times are in clock ticks of 10 ms
