@@ -9,9 +9,13 @@ import { DEFAULT_LIMITS } from "../protocol";
  * This server's tunables that are no limit of the protocol. `BATCH_MS`
  * (issue 17): how long a room gathers what it sends to a v2 connection
  * after a send, so that a busy room sends several frames as one `batch`
- * (worker/connections.ts); 0 turns batching off.
+ * (worker/connections.ts); 0 turns batching off. `SHARD_AT` and
+ * `SHARD_SIZE` (issue 17): a room that holds SHARD_AT sockets itself
+ * places new connections on fan-out shards of up to SHARD_SIZE sockets
+ * each (worker/fanout.ts; docs/performance.md has the measurement behind
+ * the defaults).
  */
-export const SERVER_DEFAULTS = { BATCH_MS: 10 } as const;
+export const SERVER_DEFAULTS = { BATCH_MS: 10, SHARD_AT: 1000, SHARD_SIZE: 1000 } as const;
 const DEFAULTS = { ...DEFAULT_LIMITS, ...SERVER_DEFAULTS };
 
 export type Limits = { -readonly [K in keyof typeof DEFAULTS]: number };
@@ -62,6 +66,8 @@ const MINIMUM: Limits = {
   EDIT_WINDOW_MS: 0,
   MAX_CIPHERTEXT: 32,
   BATCH_MS: 0,
+  SHARD_AT: 1,
+  SHARD_SIZE: 1,
 };
 
 const FRACTIONAL = new Set<keyof Limits>([

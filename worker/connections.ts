@@ -21,6 +21,16 @@
 import { ERROR_WINDOW_MS, MAX_ERRORS, type ServerFrame } from "../protocol";
 import type { Bucket } from "./ratelimit";
 
+/**
+ * What the room does with a socket: a WebSocket it accepted, or one that a
+ * fan-out shard holds for it (worker/fanout.ts `RemoteSocket`), which
+ * carries its frames and its attachment over RPC and SQLite.
+ */
+export type Socket = Pick<
+  WebSocket,
+  "send" | "close" | "serializeAttachment" | "deserializeAttachment"
+>;
+
 /** What the code knows of a connection. */
 export interface Connection {
   /** Connection id, random. */
@@ -125,8 +135,8 @@ const NOBODY: Stored = { c: "", a: "", l: "", t: "", o: 0, d: 1 };
 interface Waiting {
   text: string;
   /** One connection only (an answer), or everyone joined but `except` (a broadcast). */
-  only?: WebSocket;
-  except?: WebSocket;
+  only?: Socket;
+  except?: Socket;
 }
 
 /** A v2 connection that has joined: what may wait for a batch. */
@@ -135,7 +145,7 @@ const batches = (conn: Connection): boolean =>
 
 export class Connections {
   /** Live sockets and their attachments, rebuilt from the runtime after a wake. */
-  private readonly conns = new Map<WebSocket, Connection>();
+  private readonly conns = new Map<Socket, Connection>();
   /** How many of `conns` each address key has: MAX_CONN_PER_IP without listing sockets. */
   private readonly perAddress = new Map<string, number>();
 
@@ -156,14 +166,16 @@ export class Connections {
    * open (its welcome went out then): the first index of `waiting` meant
    * for it, so that what was broadcast before its welcome never reaches it.
    */
-  private readonly from = new Map<WebSocket, number>();
+  private readonly from = new Map<Socket, number>();
 
   constructor(
     private readonly ctx: DurableObjectState,
     /** BATCH_MS: 0 sends every frame at once. */
     private readonly batchMs = 0,
+    /** The sockets the room's shards hold for it, from its storage. */
+    remote: Iterable<Socket> = [],
   ) {
-    for (const ws of ctx.getWebSockets()) {
+    for (const ws of [...ctx.getWebSockets(), ...remote]) {
       const stored = ws.deserializeAttachment() as Stored | null;
       if (stored) this.track(ws, decode(stored));
     }
@@ -174,7 +186,7 @@ export class Connections {
   }
 
   /** Every tracked socket, dead ones included until their close completes. */
-  entries(): IterableIterator<[WebSocket, Connection]> {
+  entries(): IterableIterator<[Socket, Connection]> {
     return this.conns.entries();
   }
 
@@ -186,23 +198,28 @@ export class Connections {
   /** Accepts a new socket for hibernation and tracks it. */
   accept(ws: WebSocket, conn: Connection): void {
     this.ctx.acceptWebSocket(ws);
+    this.adopt(ws, conn);
+  }
+
+  /** Tracks a socket that is not the runtime's to hibernate: one a shard holds. */
+  adopt(ws: Socket, conn: Connection): void {
     this.save(ws, conn);
     this.track(ws, conn);
   }
 
   /** Writes the connection into its socket's attachment. */
-  save(ws: WebSocket, conn: Connection): void {
+  save(ws: Socket, conn: Connection): void {
     ws.serializeAttachment(encode(conn));
   }
 
-  of(ws: WebSocket): Connection {
+  of(ws: Socket): Connection {
     // A socket that closed before this instance listed it still carries its
     // attachment; one without any is no connection of ours, so it is dead.
     return this.conns.get(ws) ?? decode((ws.deserializeAttachment() as Stored | null) ?? NOBODY);
   }
 
   /** The live connections of a connection id (a session's), but `except`. */
-  *withId(id: string, except?: WebSocket): Generator<[WebSocket, Connection]> {
+  *withId(id: string, except?: Socket): Generator<[Socket, Connection]> {
     for (const [ws, conn] of this.conns) {
       if (conn.id === id && ws !== except && !conn.dead) yield [ws, conn];
     }
@@ -227,7 +244,7 @@ export class Connections {
     return next;
   }
 
-  private track(ws: WebSocket, conn: Connection): void {
+  private track(ws: Socket, conn: Connection): void {
     this.conns.set(ws, conn);
     this.perAddress.set(conn.addrKey, this.countOf(conn.addrKey) + 1);
   }
@@ -237,7 +254,7 @@ export class Connections {
    * untracked at most once). Until then it counts toward the address's cap,
    * dead or not.
    */
-  untrack(ws: WebSocket): void {
+  untrack(ws: Socket): void {
     const conn = this.conns.get(ws);
     if (!conn) return;
     this.conns.delete(ws);
@@ -247,7 +264,7 @@ export class Connections {
   }
 
   /** Sends one frame to one connection (a `welcome` always at once, never in a batch). */
-  sendTo(ws: WebSocket, frame: ServerFrame): void {
+  sendTo(ws: Socket, frame: ServerFrame): void {
     const text = JSON.stringify(frame);
     const conn = this.conns.get(ws);
     if (frame.type === "welcome") {
@@ -264,7 +281,7 @@ export class Connections {
   }
 
   /** Sends one frame, serialised once, to every joined connection but `except`. */
-  broadcast(frame: ServerFrame, except?: WebSocket): void {
+  broadcast(frame: ServerFrame, except?: Socket): void {
     const text = JSON.stringify(frame);
     const open = this.windowOpen;
     for (const [ws, conn] of this.conns) {
@@ -353,7 +370,7 @@ export class Connections {
     if (coalesced) this.opened();
   }
 
-  closeQuietly(ws: WebSocket, code: number, reason: string): void {
+  closeQuietly(ws: Socket, code: number, reason: string): void {
     // What waited for it goes first: an error before a 1008, a frame before a takeover.
     if (this.waiting.length > 0) this.flush();
     try {
@@ -369,7 +386,7 @@ export class Connections {
    * hibernation, are ignored. It stays tracked (and counted toward
    * MAX_CONN_PER_IP) until its close completes.
    */
-  retire(ws: WebSocket, conn: Connection, code: number, reason: string): void {
+  retire(ws: Socket, conn: Connection, code: number, reason: string): void {
     // What waited for it goes first, while it is still a member.
     if (this.waiting.length > 0) this.flush();
     conn.userId = undefined;
@@ -388,7 +405,7 @@ export class Connections {
    * code) and saves the count; true when it is past MAX_ERRORS within the
    * window, and the connection is to be closed with 1008.
    */
-  countError(ws: WebSocket, conn: Connection, now: number): boolean {
+  countError(ws: Socket, conn: Connection, now: number): boolean {
     const e = conn.errors;
     const [since, count] = e && now - e.since < ERROR_WINDOW_MS ? [e.since, e.count] : [now, 0];
     conn.errors = { since, count: count + 1 };
@@ -398,7 +415,7 @@ export class Connections {
 }
 
 /** Sends a text frame, ignoring a socket that is closing (its close handler will run). */
-function sendText(ws: WebSocket, text: string): void {
+function sendText(ws: Socket, text: string): void {
   try {
     ws.send(text);
   } catch {

@@ -24,6 +24,7 @@ import { privateRoomName } from "./util";
 
 export { AddressLimiter } from "./limiter";
 export { Room } from "./room";
+export { RoomShard } from "./shard";
 
 type App = { Bindings: Env; Variables: { room: string } };
 type Ctx = Context<App>;
@@ -309,7 +310,12 @@ app.get("/api/rooms/:room/ws", roomParam, async (c) => {
   const place = placeOf(c.req.raw);
   if (place) headers.set(PLACE_HEADER, encodeURIComponent(place));
   else headers.delete(PLACE_HEADER);
-  const res = await stubOf(c).fetch(new Request(c.req.url, { headers }));
+  // (issue 17) A big room places new connections on its fan-out shards:
+  // the room says where this one goes, the room itself when it is small.
+  const room = stubOf(c);
+  const shard = await room.place();
+  const target = shard === null ? room : c.env.SHARD.getByName(shard);
+  const res = await target.fetch(new Request(c.req.url, { headers }));
   if (!res.webSocket) return res; // refused by the room (429, 500): its JSON error as is
   // Compression is declined, though every browser offers it: frames are
   // small JSON, and the runtime would keep a deflate and an inflate state for

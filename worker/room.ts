@@ -59,7 +59,8 @@ import {
 } from "../protocol";
 import { splitTripName } from "../protocol/trip";
 import { type Config, configOf, type Env } from "./config";
-import { type Connection, Connections } from "./connections";
+import { type Connection, Connections, type Socket } from "./connections";
+import { Fanout, type Refusal, type Relayed, type RemoteSocket, roomOfShard } from "./fanout";
 import { History } from "./history";
 import { hmacHex, hmacKey } from "./hmac";
 import { sameSecret, sha256Hex } from "./keys";
@@ -116,6 +117,7 @@ export class Room extends DurableObject<Env> {
    */
   private readonly room: string;
   private readonly connections: Connections;
+  private readonly fanout: Fanout;
   private readonly sessions: Sessions;
   private readonly history: History;
   private readonly moderation: Moderation;
@@ -134,7 +136,17 @@ export class Room extends DurableObject<Env> {
     this.history = new History(this.sql, this.config, this.exists);
     this.moderation = new Moderation(this.sql, this.exists);
     this.sessions = new Sessions(this.sql, this.config);
-    this.connections = new Connections(ctx, this.config.BATCH_MS);
+    this.fanout = new Fanout(
+      {
+        sql: this.sql,
+        shard: (name) => env.SHARD.getByName(name),
+        gone: (ws) => this.remoteGone(ws),
+        warn: (event, fields) => this.logEvent("warn", event, fields),
+        waitUntil: (p) => ctx.waitUntil(p),
+      },
+      this.exists,
+    );
+    this.connections = new Connections(ctx, this.config.BATCH_MS, this.fanout.all());
     this.leases = new AddressLeases({
       env,
       config: this.config,
@@ -152,6 +164,9 @@ export class Room extends DurableObject<Env> {
       this.alarmAt = await ctx.storage.getAlarm();
       if (this.exists) this.markOrphansAway();
     });
+    // Which of the sockets its shards held they still hold; not inside the
+    // block above, since a shard may be calling this room at the same time.
+    if (this.fanout.size > 0) ctx.waitUntil(this.fanout.reconcile());
   }
 
   // -------------------------------------------------------------------------
@@ -225,22 +240,45 @@ export class Room extends DurableObject<Env> {
   }
 
   private async upgrade(request: Request): Promise<Response> {
+    const place = request.headers.get(PLACE_HEADER);
+    const admitted = await this.admitSocket(
+      request.headers.get(ADDR_HEADER) ?? "unknown",
+      place ? decodeURIComponent(place) : null,
+      randomId(12),
+    );
+    if ("status" in admitted) return Response.json(admitted.body, { status: admitted.status });
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    this.connections.accept(server, admitted);
+    this.scheduleAlarm(admitted.openedAt + this.config.JOIN_TIMEOUT_MS);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /**
+   * Whether a new socket of this address may open (not banned, under
+   * MAX_CONN_PER_IP), on the room or on a shard: its connection, or the
+   * HTTP refusal.
+   */
+  private async admitSocket(
+    limiter: string,
+    place: string | null,
+    id: string,
+  ): Promise<Connection | NonNullable<Refusal>> {
     this.create();
-    const limiter = request.headers.get(ADDR_HEADER) ?? "unknown";
     const addrKey = await this.addressKey(limiter);
     // (v2) A banned address gets no socket at all.
     const ban = this.moderation.banned(addrKey, addrKey.slice(0, 8), Date.now());
     if (ban) {
       this.logEvent("info", "refused", { code: HttpErrorCode.Banned, tag: ban.tag });
-      return Response.json(
-        {
+      return {
+        status: 403,
+        body: {
           error: {
             code: HttpErrorCode.Banned,
             message: `You are banned from this room until ${new Date(ban.until).toISOString()}.`,
           },
         },
-        { status: 403 },
-      );
+      };
     }
     // The first lease is fetched before the socket opens, so that the first
     // sends find tokens; this is the one place where the room may wait.
@@ -251,37 +289,111 @@ export class Room extends DurableObject<Env> {
         code: HttpErrorCode.TooManyConnections,
         tag: addrKey.slice(0, 8),
       });
-      return Response.json(
-        {
+      return {
+        status: 429,
+        body: {
           error: {
             code: HttpErrorCode.TooManyConnections,
             message: `At most ${this.config.MAX_CONN_PER_IP} connections per address in one room.`,
           },
         },
-        { status: 429 },
-      );
+      };
     }
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
-    const now = Date.now();
     const conn: Connection = {
-      id: randomId(12),
+      id,
       addrKey,
       limiter,
       tag: addrKey.slice(0, 8),
-      openedAt: now,
+      openedAt: Date.now(),
     };
-    const place = request.headers.get(PLACE_HEADER);
-    if (place) conn.place = decodeURIComponent(place);
-    this.connections.accept(server, conn);
-    this.scheduleAlarm(now + this.config.JOIN_TIMEOUT_MS);
-    return new Response(null, { status: 101, webSocket: client });
+    if (place) conn.place = place;
+    return conn;
+  }
+
+  // -------------------------------------------------------------------------
+  // RPC from the room's fan-out shards (issue 17, worker/fanout.ts)
+
+  /**
+   * Where the worker sends a new connection: null for this room, or the
+   * name of the shard that takes it. Asked before every upgrade.
+   */
+  place(): string | null {
+    const local = this.connections.size - this.fanout.size;
+    return this.fanout.place(local, this.config.SHARD_AT, this.config.SHARD_SIZE, this.room);
+  }
+
+  /** A shard opens a connection: the same checks as an upgrade here. */
+  async openRemote(
+    shard: string,
+    id: string,
+    limiter: string,
+    place: string | null,
+  ): Promise<Refusal> {
+    if (roomOfShard(shard) !== this.room)
+      return {
+        status: 400,
+        body: { error: { code: HttpErrorCode.Internal, message: "Not this room's shard." } },
+      };
+    try {
+      const admitted = await this.admitSocket(limiter, place, id);
+      if ("status" in admitted) return admitted;
+      this.connections.adopt(this.fanout.open(shard, id), admitted);
+      this.scheduleAlarm(admitted.openedAt + this.config.JOIN_TIMEOUT_MS);
+      return null;
+    } catch (err) {
+      log("error", "upgrade_failed", { room: this.room, ...errorFields(err) });
+      return {
+        status: 500,
+        body: {
+          error: {
+            code: HttpErrorCode.Internal,
+            message: "The room could not accept the connection.",
+          },
+        },
+      };
+    }
+  }
+
+  /**
+   * Frames and closes from a shard's sockets, in the order they came: each
+   * is handled as if it came on a socket of the room's own.
+   */
+  async relay(shard: string, items: Relayed[]): Promise<void> {
+    for (const item of items) {
+      const ws = this.fanout.get(item.id);
+      if (!ws || ws.shard !== shard) continue;
+      if ("c" in item) {
+        ws.closed = true;
+        await this.onClose(ws, item.c);
+        this.fanout.forget(ws);
+      } else await this.onMessage(ws, item.d);
+    }
+  }
+
+  /** A remote socket is gone without a close (its shard restarted or cannot be reached). */
+  private remoteGone(ws: RemoteSocket): void {
+    const conn = this.connections.of(ws);
+    this.fanout.forget(ws);
+    this.connections.untrack(ws);
+    try {
+      this.detach(ws, conn, { away: CloseCode.ServerError });
+    } catch (err) {
+      this.logEvent("error", "close_failed", { user: conn.userId, ...errorFields(err) });
+    }
   }
 
   // -------------------------------------------------------------------------
   // Hibernation handlers: thin, with errors caught at this boundary
 
-  override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+  override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    return this.onMessage(ws, data);
+  }
+
+  override webSocketClose(ws: WebSocket, code: number, _reason: string): Promise<void> {
+    return this.onClose(ws, code);
+  }
+
+  private async onMessage(ws: Socket, data: string | ArrayBuffer): Promise<void> {
     const conn = this.connections.of(ws);
     // A connection the server has let go of is dead: nothing it still sends
     // is stored, relayed or answered.
@@ -300,7 +412,7 @@ export class Room extends DurableObject<Env> {
     }
   }
 
-  override async webSocketClose(ws: WebSocket, code: number, _reason: string): Promise<void> {
+  private async onClose(ws: Socket, code: number): Promise<void> {
     const conn = this.connections.of(ws);
     try {
       this.connections.untrack(ws);
@@ -378,7 +490,7 @@ export class Room extends DurableObject<Env> {
   // Frames
 
   private onFrame(
-    ws: WebSocket,
+    ws: Socket,
     conn: Connection,
     data: string | ArrayBuffer,
   ): Promise<void> | undefined {
@@ -465,7 +577,7 @@ export class Room extends DurableObject<Env> {
    * other, after checking again that the connection is still open and has
    * not joined meanwhile. A trip's secret is used here and forgotten.
    */
-  private async joinWithKeys(ws: WebSocket, conn: Connection, frame: JoinFrame): Promise<void> {
+  private async joinWithKeys(ws: Socket, conn: Connection, frame: JoinFrame): Promise<void> {
     const keys: JoinKeys = { owner: false };
     if (frame.ownerKey !== undefined) keys.owner = await this.isOwnerKey(frame.ownerKey);
     const split = splitTripName(frame.name);
@@ -502,7 +614,7 @@ export class Room extends DurableObject<Env> {
     return own || admin;
   }
 
-  private join(ws: WebSocket, conn: Connection, frame: JoinFrame, keys: JoinKeys): void {
+  private join(ws: Socket, conn: Connection, frame: JoinFrame, keys: JoinKeys): void {
     const now = Date.now();
     if (frame.ownerKey !== undefined && !keys.owner) {
       this.refuse(ws, conn, { code: ErrorCode.Forbidden, message: "That owner key is wrong." });
@@ -595,7 +707,7 @@ export class Room extends DurableObject<Env> {
    * token.
    */
   private admit(
-    ws: WebSocket,
+    ws: Socket,
     conn: Connection,
     frame: JoinFrame,
     now: number,
@@ -631,7 +743,7 @@ export class Room extends DurableObject<Env> {
    * A send, start to end in one synchronous run: nothing is awaited between
    * accepting it and its write, and the write comes before the broadcast.
    */
-  private send(ws: WebSocket, conn: Connection, frame: SendFrame): void {
+  private send(ws: Socket, conn: Connection, frame: SendFrame): void {
     // (v2) In an encrypted room a text is ciphertext, never the command.
     if (!this.moderation.settings().e2ee && isQuitCommand(frame.text)) {
       this.leave(ws, conn);
@@ -736,7 +848,7 @@ export class Room extends DurableObject<Env> {
    * state to everyone; a kick or a ban ends the sessions concerned with
    * 4002 or 4003 and `left` with that reason.
    */
-  private moderate(ws: WebSocket, conn: Connection, frame: OwnerFrame): void {
+  private moderate(ws: Socket, conn: Connection, frame: OwnerFrame): void {
     const refuse = (code: FrameError["code"], message: string) =>
       this.refuse(ws, conn, { code, message });
     if (!this.isOwner(conn)) {
@@ -836,7 +948,7 @@ export class Room extends DurableObject<Env> {
   }
 
   /** A muted session's send, edit or reaction is refused with the time left. */
-  private refuseIfMuted(ws: WebSocket, conn: Connection, about: About, now: number): boolean {
+  private refuseIfMuted(ws: Socket, conn: Connection, about: About, now: number): boolean {
     const until =
       conn.userId === undefined ? undefined : this.sessions.users().get(conn.userId)?.mutedUntil;
     if (until === undefined || until <= now) return false;
@@ -861,7 +973,7 @@ export class Room extends DurableObject<Env> {
    * and this is its acknowledgement. Otherwise the change is stored with
    * the next rev, then sent to everyone as `update`.
    */
-  private change(ws: WebSocket, conn: Connection, frame: ChangeFrame): void {
+  private change(ws: Socket, conn: Connection, frame: ChangeFrame): void {
     const seq = frame.seq;
     const refuse = (code: FrameError["code"], message: string) =>
       this.refuse(ws, conn, { code, message, seq });
@@ -935,7 +1047,7 @@ export class Room extends DurableObject<Env> {
    * A send or a change takes a token from its address's share and from its
    * session's bucket, or is refused with `rate_limited` and the wait.
    */
-  private takeRateToken(ws: WebSocket, conn: Connection, about: About, now: number): boolean {
+  private takeRateToken(ws: Socket, conn: Connection, about: About, now: number): boolean {
     const addressWait = this.leases.refusal(conn.limiter, now);
     if (addressWait !== null) {
       this.refuse(ws, conn, {
@@ -962,7 +1074,7 @@ export class Room extends DurableObject<Env> {
    * the bucket after the take, or null.
    */
   private takeOrRefuse(
-    ws: WebSocket,
+    ws: Socket,
     conn: Connection,
     about: About,
     bucket: Bucket | undefined,
@@ -982,7 +1094,7 @@ export class Room extends DurableObject<Env> {
     return null;
   }
 
-  private typing(ws: WebSocket, conn: Connection): void {
+  private typing(ws: Socket, conn: Connection): void {
     const now = Date.now();
     if (conn.typedAt !== undefined && now - conn.typedAt < TYPING_INTERVAL_MS) return;
     conn.typedAt = now;
@@ -993,7 +1105,7 @@ export class Room extends DurableObject<Env> {
     );
   }
 
-  private leave(ws: WebSocket, conn: Connection): void {
+  private leave(ws: Socket, conn: Connection): void {
     const row = this.sessions.byUser(conn.userId);
     if (row) this.endSession(row, "leave");
     // Also when the row was gone already: this connection is done.
@@ -1036,7 +1148,7 @@ export class Room extends DurableObject<Env> {
    * `close`: the server lets go of the connection (also a takeover, a
    * leave, a session's end): it is dead from now on, and closed.
    */
-  private detach(ws: WebSocket, conn: Connection, how: Detach): void {
+  private detach(ws: Socket, conn: Connection, how: Detach): void {
     if (how.away !== undefined && conn.userId !== undefined) {
       const now = Date.now();
       const gone = this.sessions.away(conn.userId, conn.id, conn.rate, conn.dups, now);
@@ -1064,7 +1176,7 @@ export class Room extends DurableObject<Env> {
 
   /** Sends an error to one connection; every error counts toward the 1008 rule. */
   private refuse(
-    ws: WebSocket,
+    ws: Socket,
     conn: Connection,
     error: FrameError & { retryAfterMs?: number },
   ): void {

@@ -121,6 +121,18 @@ const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX bans_until ON bans (until);
   CREATE INDEX bans_tag ON bans (tag);
   `,
+  // 6 (issue 17, fan-out shards): the sockets that shards hold for the room,
+  // each with the shard's name and its attachment as JSON (what a local
+  // socket keeps in the runtime), so that a room that restarts or wakes
+  // finds them, and its shards, again.
+  `
+  CREATE TABLE remote_sockets (
+    id    TEXT PRIMARY KEY,
+    shard TEXT NOT NULL,
+    att   TEXT NOT NULL
+  );
+  CREATE INDEX remote_sockets_shard ON remote_sockets (shard);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
