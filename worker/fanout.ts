@@ -63,6 +63,8 @@ export interface FanoutHost {
 
 /** Retries of a push, in ms after the failure; then the shard's sockets are let go. */
 const RETRY_MS = [50, 250, 1000];
+/** How long a connection placed on a shard counts there before it arrives. */
+const PLACING_MS = 10_000;
 /** How often a shard that could not be reached is tried again, to close what it still holds. */
 const DROP_RETRY_MS = 5000;
 /** A socket that could not be closed on its shard is closed with this, when the shard answers again. */
@@ -127,8 +129,11 @@ export class Fanout {
   private readonly stubs = new Map<string, ShardApi>();
   /** This instance's pushes are numbered under a fresh epoch: a shard knows a restarted room. */
   private readonly epoch = randomId(8);
-  /** Connections sent to a shard that have not opened there yet, per shard. */
-  private readonly placing = new Map<string, number>();
+  /**
+   * Connections sent to a shard that have not reached it yet: when each was
+   * placed, per shard. One that never arrives stops counting after PLACING_MS.
+   */
+  private readonly placing = new Map<string, number[]>();
 
   constructor(
     private readonly host: FanoutHost,
@@ -159,26 +164,43 @@ export class Fanout {
   /**
    * Where a new connection goes, given the sockets the room holds itself:
    * null for the room, or the first shard with room for it. Connections
-   * placed but not yet opened count, so that a storm of joins spreads.
+   * placed but not yet arrived count, so that a storm of joins spreads.
    */
-  place(local: number, shardAt: number, shardSize: number, room: string): string | null {
+  place(
+    local: number,
+    shardAt: number,
+    shardSize: number,
+    room: string,
+    now: number,
+  ): string | null {
     if (local < shardAt) return null;
-    const count = new Map<string, number>(this.placing);
+    const count = new Map<string, number>();
+    for (const [shard, times] of this.placing) {
+      const recent = times.filter((t) => now - t < PLACING_MS);
+      if (recent.length > 0) this.placing.set(shard, recent);
+      else this.placing.delete(shard);
+      count.set(shard, recent.length);
+    }
     for (const ws of this.sockets.values()) count.set(ws.shard, (count.get(ws.shard) ?? 0) + 1);
     for (let n = 0; ; n++) {
       const name = shardName(room, n);
       if ((count.get(name) ?? 0) < shardSize) {
-        this.placing.set(name, (this.placing.get(name) ?? 0) + 1);
+        this.placing.set(name, [...(this.placing.get(name) ?? []), now]);
         return name;
       }
     }
   }
 
+  /** A connection placed on a shard reached it (opened or refused): it no longer counts as on its way. */
+  arrived(shard: string): void {
+    const times = this.placing.get(shard);
+    if (!times) return;
+    times.shift();
+    if (times.length === 0) this.placing.delete(shard);
+  }
+
   /** A connection opens on a shard: it is the room's from now on. */
   open(shard: string, id: string): RemoteSocket {
-    const left = (this.placing.get(shard) ?? 0) - 1;
-    if (left > 0) this.placing.set(shard, left);
-    else this.placing.delete(shard);
     const ws = new RemoteSocket(id, shard, null, this);
     this.sockets.set(id, ws);
     return ws;

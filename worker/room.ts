@@ -60,7 +60,7 @@ import {
 import { splitTripName } from "../protocol/trip";
 import { type Config, configOf, type Env } from "./config";
 import { type Connection, Connections, type Socket } from "./connections";
-import { Fanout, type Refusal, type Relayed, type RemoteSocket, roomOfShard } from "./fanout";
+import { Fanout, type Refusal, type Relayed, RemoteSocket, roomOfShard } from "./fanout";
 import { History } from "./history";
 import { hmacHex, hmacKey } from "./hmac";
 import { sameSecret, sha256Hex } from "./keys";
@@ -78,6 +78,10 @@ import { randomId } from "./util";
 export const ADDR_HEADER = "X-Roomchat-Addr";
 /** Coarse place from the worker, URI-encoded. */
 export const PLACE_HEADER = "X-Roomchat-Place";
+
+/** The number of the shard a socket is on, for the logs; undefined for the room's own. */
+const shardOf = (ws: Socket): number | undefined =>
+  ws instanceof RemoteSocket ? Number(ws.shard.slice(ws.shard.lastIndexOf("#") + 1)) : undefined;
 
 /** What a join learned before its synchronous run: whether its owner key holds, its trip. */
 interface JoinKeys {
@@ -319,7 +323,13 @@ export class Room extends DurableObject<Env> {
    */
   place(): string | null {
     const local = this.connections.size - this.fanout.size;
-    return this.fanout.place(local, this.config.SHARD_AT, this.config.SHARD_SIZE, this.room);
+    return this.fanout.place(
+      local,
+      this.config.SHARD_AT,
+      this.config.SHARD_SIZE,
+      this.room,
+      Date.now(),
+    );
   }
 
   /** A shard opens a connection: the same checks as an upgrade here. */
@@ -334,6 +344,7 @@ export class Room extends DurableObject<Env> {
         status: 400,
         body: { error: { code: HttpErrorCode.Internal, message: "Not this room's shard." } },
       };
+    this.fanout.arrived(shard);
     try {
       const admitted = await this.admitSocket(limiter, place, id);
       if ("status" in admitted) return admitted;
@@ -651,7 +662,7 @@ export class Room extends DurableObject<Env> {
       if (rate) conn.rate = rate;
       if (dups) conn.dups = dups;
       if (wasAway) this.connections.broadcast({ type: "back", user: on.user }, ws);
-      this.logEvent("info", "resumed", { user: row.user_id, wasAway });
+      this.logEvent("info", "resumed", { user: row.user_id, wasAway, shard: shardOf(ws) });
     } else {
       // Owners are exempt from the lock; resuming with a token is not a new session.
       if (this.moderation.settings().locked && !keys.owner) {
@@ -735,7 +746,7 @@ export class Room extends DurableObject<Env> {
     };
     const { row, user } = this.sessions.create(opener, name.value, key, now);
     this.connections.broadcast({ type: "joined", user }, ws);
-    this.logEvent("info", "joined", { user: row.user_id, tag: row.tag });
+    this.logEvent("info", "joined", { user: row.user_id, tag: row.tag, shard: shardOf(ws) });
     return row;
   }
 

@@ -38,8 +38,10 @@ describe("shard placement", () => {
       "dan",
       "eve",
     ]);
-    const first = await post(people[1]!.client, "from a shard");
-    const second = await post(people[0]!.client, "from the room");
+    const [ann, ben] = people;
+    if (!ann || !ben) throw new Error("five joined");
+    const first = await post(ben.client, "from a shard");
+    const second = await post(ann.client, "from the room");
     for (const p of people) {
       await vi.waitFor(() => expect(texts(p.client)).toEqual([first.text, second.text]));
     }

@@ -1,0 +1,60 @@
+// (issue 17) Failures of one part of a sharded room. A shard that restarts
+// loses its sockets: the room learns it at its next push, their sessions go
+// away, and their clients resume (on whichever shard the room names) with
+// nothing missed. A room that restarts finds its shards again: their
+// sockets stay open and their frames reach the new instance.
+import { env, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { Env } from "../../worker/config";
+import { freshRoom, join, post, roomStub } from "../workers/helpers";
+
+const shardStub = (name: string) => (env as unknown as Env).SHARD.getByName(name);
+
+/** Resets a Durable Object as a crash would: its sockets drop, its memory goes. */
+async function crash(stub: DurableObjectStub): Promise<void> {
+  await runInDurableObject(stub, (_instance, state) => {
+    try {
+      state.abort("crash");
+    } catch {
+      // abort throws into the caller by design
+    }
+  }).catch(() => undefined);
+}
+
+describe("restarts in a sharded room", () => {
+  it("lets a restarted shard's sessions go away, and they resume with what they missed", async () => {
+    const room = freshRoom();
+    const ann = await join(room, "ann"); // the room's own socket
+    const ben = await join(room, "ben"); // shard #0
+    await ann.client.next("joined");
+    await crash(shardStub(`${room}#0`));
+    await ben.client.closed();
+
+    // The room learns at its next push that ben's socket is gone.
+    const missed = await post(ann.client, "while ben was gone");
+    const away = await ann.client.next("away");
+    expect(away.user.name).toBe("ben");
+
+    const back = await join(room, "ben", { token: ben.welcome.token, since: ben.welcome.seq });
+    expect(back.welcome.you.id).toBe(ben.welcome.you.id);
+    expect(back.welcome.messages.map((m) => m.id)).toEqual([missed.id]);
+    expect(await shardStub(`${room}#0`).live()).toHaveLength(1);
+    await ann.client.next("back");
+  });
+
+  it("finds its shards again after the room restarts", async () => {
+    const room = freshRoom();
+    const ann = await join(room, "ann"); // the room's own socket
+    const ben = await join(room, "ben"); // shard #0
+    const cat = await join(room, "cat"); // shard #0
+    await ben.client.next("joined");
+    await crash(roomStub(room));
+    await ann.client.closed();
+
+    // ben and cat never lost their sockets: a message of ben's reaches the
+    // new instance of the room, is stored, and comes back to both.
+    const m = await post(ben.client, "after the room restarted");
+    expect((await cat.client.next("message")).id).toBe(m.id);
+    expect(m.seq).toBe(ben.welcome.seq + 1);
+  });
+});
