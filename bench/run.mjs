@@ -7,7 +7,9 @@
 // machine's load hits all alike), prints one table with the ratios and the
 // targets of issue 5, and writes the raw results to bench/results/.
 // Scenario R (issue 17) is A at the issue's fixed load (5 senders, 20
-// messages/s) for room sizes from 10 to 1,000 listeners.
+// messages/s) for room sizes from 10 to 1,000 listeners; scenario S (issue
+// 17) is a big room, 5,000 listeners at 10 messages/s, spread over fan-out
+// shards, against the same worker with one object and the baseline.
 // Scenario M (bench/lib/changes.mjs) runs against the worker alone: what an
 // edit or a reaction (protocol v2) costs the room against a send.
 //
@@ -42,6 +44,11 @@ const wanted = (/** @type {string} */ s) => !only || only.includes(s);
 // change, a patched room) as "worker", to compare.
 const at = process.argv.indexOf("--worker-dir");
 const workerDir = at >= 0 ? process.argv[at + 1] : undefined;
+// `--before DIR` (issue 17) runs another copy as a fourth target, "before"
+// (the commit before a change, with v1 clients as it had), in A, B, D and
+// R, so that the change is judged against it in one run.
+const atBefore = process.argv.indexOf("--before");
+const beforeDir = atBefore >= 0 ? process.argv[atBefore + 1] : undefined;
 // `--var NAME:VALUE` (repeatable) sets one of the worker's variables, as
 // `wrangler dev --var` does: a tunable such as BATCH_MS, measured.
 const workerVars = workerVarsFrom(process.argv);
@@ -254,6 +261,150 @@ function rows(r) {
     batched(`R ${n} p50 ms`, S, (x) => x.latencyMs.p50);
     batched(`R ${n} p99 ms`, S, (x) => x.latencyMs.p99);
   }
+  // (issue 17) The big room: the sharded worker in the worker's column, the
+  // one-object worker in the floor's (its ratio is sharded / one object).
+  const S = r.scenarios.S;
+  if (S) {
+    /**
+     * @param {string} name
+     * @param {(x: any) => number | null | undefined} get
+     * @param {string} [target]
+     * @param {(w: number | null | undefined) => boolean} [judge]
+     */
+    const big = (name, get, target = "", judge) => {
+      const b = S.baseline ? get(S.baseline) : null;
+      const o = S.oneObject ? get(S.oneObject) : null;
+      const w = S.sharded ? get(S.sharded) : null;
+      t.push([name, b, o, w, ratio(w, b), ratio(w, o), target, judge ? judge(w) : null]);
+    };
+    const n = S.sharded?.clients ?? S.baseline?.clients;
+    big(`S ${n} listeners p50 ms (floor col: one object)`, (x) => x.latencyMs.p50);
+    big(
+      `S ${n} listeners p99 ms`,
+      (x) => x.latencyMs.p99,
+      "< 1000 ms",
+      (w) => w != null && w < 1000,
+    );
+    big("S deliveries", (x) => x.deliveries);
+    big("S runtime CPU us/delivery", (x) => x.runtimeCpuUsPerDelivery ?? x.cpuUsPerDelivery);
+    t.push([
+      "S lost/dup/reordered/refused",
+      faults(S.baseline),
+      faults(S.oneObject),
+      faults(S.sharded),
+      null,
+      null,
+      "all 0",
+      S.sharded ? zero(S.sharded) === 0 : null,
+    ]);
+    // The runtime's CPU per message (per delivery × listeners) with shards
+    // of SHARD_SIZE and of a quarter of it: the difference over the number
+    // of shards added is the cost of one shard per push.
+    const plan = r.plan.bigRoom;
+    const shards = (/** @type {number} */ size) =>
+      Math.ceil(Math.max(0, plan.clients - plan.shardAt) / size);
+    const perMessage = (/** @type {any} */ x) =>
+      x?.runtimeCpuUsPerDelivery != null ? x.runtimeCpuUsPerDelivery * plan.clients : null;
+    const few = perMessage(S.sharded);
+    const many = perMessage(S.manyShards);
+    const added = shards(plan.manyShardSize) - shards(plan.shardSize);
+    t.push([
+      `S runtime CPU us/message, ${shards(plan.shardSize)} / ${shards(plan.manyShardSize)} shards`,
+      null,
+      null,
+      `${fmt(few)} / ${fmt(many)}`,
+      null,
+      null,
+      "",
+      null,
+    ]);
+    t.push([
+      "S runtime CPU us per shard per push",
+      null,
+      null,
+      few != null && many != null && added > 0 ? round((many - few) / added) : null,
+      null,
+      null,
+      "",
+      null,
+    ]);
+    t.push([
+      "S many shards p50/p99 ms",
+      null,
+      null,
+      S.manyShards ? `${S.manyShards.latencyMs.p50}/${S.manyShards.latencyMs.p99}` : null,
+      null,
+      null,
+      "",
+      null,
+    ]);
+  }
+  // (issue 17) The batched worker (v2 clients) against the commit before
+  // (--before), in one run; the targets are the issue's.
+  /**
+   * @param {string} name
+   * @param {any} S
+   * @param {(x: any) => number | null | undefined} get
+   * @param {string} [target]
+   * @param {(q: number | null, now: number | null | undefined, then: number | null | undefined) => boolean} [judge]
+   */
+  const vsBefore = (name, S, get, target = "", judge) => {
+    if (!S?.before || !S?.workerV2) return;
+    const now = get(S.workerV2);
+    const then = get(S.before);
+    const q = ratio(now, then);
+    t.push([
+      `${name} now/before`,
+      null,
+      null,
+      `${fmt(now)} / ${fmt(then)}`,
+      q,
+      null,
+      target,
+      judge ? judge(q, now, then) : null,
+    ]);
+  };
+  vsBefore(
+    "A p50 ms",
+    A,
+    (x) => x.latencyMs.p50,
+    "<= before + BATCH_MS",
+    (_, now, then) =>
+      now != null && then != null && now <= then + Number(r.workerVars?.BATCH_MS ?? 10),
+  );
+  vsBefore("A p99 ms", A, (x) => x.latencyMs.p99);
+  vsBefore("A runtime CPU us/delivery", A, (x) => x.runtimeCpuUsPerDelivery);
+  vsBefore(
+    "B held deliveries/s",
+    B,
+    (x) => x.heldDeliveriesPerSec,
+    ">= 2x",
+    (q) => q !== null && q >= 2,
+  );
+  vsBefore(
+    "B deliveries per runtime CPU-s",
+    B,
+    (x) => x.deliveriesPerCpuSecond,
+    ">= 2x",
+    (q) => q !== null && q >= 2,
+  );
+  vsBefore(
+    "D all welcomed ms",
+    D,
+    (x) => x.allWelcomedMs,
+    "<= 0.5x",
+    (q) => q !== null && q <= 0.5,
+  );
+  for (const [n, S] of Object.entries(r.scenarios.R ?? {})) {
+    vsBefore(
+      `R ${n} runtime CPU us/delivery`,
+      S,
+      (x) => x.runtimeCpuUsPerDelivery,
+      n === "500" ? "<= 0.5x" : "",
+      n === "500" ? (q) => q !== null && q <= 0.5 : undefined,
+    );
+    vsBefore(`R ${n} p99 ms`, S, (x) => x.latencyMs.p99);
+  }
   row("E join since-200 p50 ms", E, (x) => x.joinWithSinceMs.p50);
   row("E join since-200 p99 ms", E, (x) => x.joinWithSinceMs.p99);
   row("E page of 100 p50 ms", E, (x) => x.pageMs.p50);
@@ -381,6 +532,11 @@ async function main() {
     // delivery is a ratio measured in one run.
     const worker = /** @type {Target} */ (targets.find((t) => t.name === "worker"));
     const withV2 = [...targets, { ...worker, name: "workerV2", v: 2 }];
+    if (beforeDir) {
+      const before = await startWorker(beforeDir, "before", workerVars);
+      targets.push(before);
+      withV2.push(before);
+    }
     if (wanted("A")) scenarios.A = await both("A fan-out", withV2, (t) => fanOut(t, PLAN.fanOut));
     if (wanted("B")) {
       scenarios.B = await both("B saturation", withV2, (t) => saturation(t, PLAN.saturation));
@@ -396,6 +552,30 @@ async function main() {
           fanOut(t, { ...load, clients: n }),
         );
       scenarios.R = bySize;
+    }
+    if (wanted("S")) {
+      // (issue 17) A big room: the worker spreading it over fan-out shards,
+      // the same worker holding every socket in one object (SHARD_AT out of
+      // reach), and the baseline. Each worker runs in its own process,
+      // started for this scenario only and one at a time.
+      const { shardAt, shardSize, manyShardSize, ...load } = PLAN.bigRoom;
+      /** @type {Record<string, any>} */
+      const big = {};
+      const baseline = /** @type {Target} */ (targets.find((t) => t.name === "baseline"));
+      Object.assign(big, await both("S big room", [baseline], (t) => fanOut(t, load)));
+      for (const [name, vars] of /** @type {[string, Record<string, number>][]} */ ([
+        ["sharded", { SHARD_AT: shardAt, SHARD_SIZE: shardSize }],
+        ["manyShards", { SHARD_AT: shardAt, SHARD_SIZE: manyShardSize }],
+        ["oneObject", { SHARD_AT: 1_000_000 }],
+      ])) {
+        const t = await startWorker(workerDir, name, { ...workerVars, ...vars });
+        try {
+          Object.assign(big, await both("S big room", [{ ...t, v: 2 }], (x) => fanOut(x, load)));
+        } finally {
+          await t.dispose();
+        }
+      }
+      scenarios.S = big;
     }
     if (wanted("D"))
       scenarios.D = await both("D join storm", withV2, (t) => joinStorm(t, PLAN.joinStorm));
@@ -445,6 +625,7 @@ async function main() {
       },
       commit: workerDir ? `${workerDir} (--worker-dir)` : gitCommit(),
       workerVars,
+      before: beforeDir ?? null,
       // Uncommitted changes in what the worker is built from, if any.
       dirty: gitDirty(),
       vars: VARS,
@@ -482,7 +663,7 @@ async function main() {
     } else {
       const stamp = started.toISOString().replace(/[:.]/g, "-");
       const vars = Object.entries(workerVars).map(([k, v]) => `-${k}-${v}`);
-      const tags = `${only ? `-only-${only.join("")}` : ""}${workerDir ? "-other-worker" : ""}${vars.join("")}`;
+      const tags = `${only ? `-only-${only.join("")}` : ""}${workerDir ? "-other-worker" : ""}${beforeDir ? "-before" : ""}${vars.join("")}`;
       const name = `${stamp}${quick ? "-quick" : ""}${tags}.json`;
       writeFileSync(join(dir, name), json);
       if (!partial) writeFileSync(join(dir, "latest.json"), json);

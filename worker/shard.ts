@@ -28,6 +28,11 @@ interface Attachment {
 export class RoomShard extends DurableObject<Env> {
   private readonly name: string;
   private readonly room: string;
+  /**
+   * The sockets by connection id, rebuilt from the runtime after a wake: a
+   * push names hundreds of ids, and a lookup by tag would scan them all.
+   */
+  private readonly sockets = new Map<string, WebSocket>();
   /** Ids the room accepted whose socket is not accepted here yet. */
   private readonly opening = new Set<string>();
   /** Frames and closes on their way to the room, oldest first, and whether an RPC is out. */
@@ -42,6 +47,10 @@ export class RoomShard extends DurableObject<Env> {
     this.name = ctx.id.name ?? "";
     this.room = roomOfShard(this.name);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+    for (const ws of ctx.getWebSockets()) {
+      const att = ws.deserializeAttachment() as Attachment | null;
+      if (att) this.sockets.set(att.id, ws);
+    }
   }
 
   private roomStub() {
@@ -63,8 +72,9 @@ export class RoomShard extends DurableObject<Env> {
       if (refused) return Response.json(refused.body, { status: refused.status });
       const pair = new WebSocketPair();
       const [client, server] = [pair[0], pair[1]];
-      this.ctx.acceptWebSocket(server, [id]);
+      this.ctx.acceptWebSocket(server);
       server.serializeAttachment({ id } satisfies Attachment);
+      this.sockets.set(id, server);
       return new Response(null, { status: 101, webSocket: client });
     } catch (err) {
       log("error", "shard_upgrade_failed", { shard: this.name, ...errorFields(err) });
@@ -88,7 +98,7 @@ export class RoomShard extends DurableObject<Env> {
     const unknown: string[] = [];
     for (const item of items) {
       for (const id of item.ids) {
-        const ws = this.ctx.getWebSockets(id)[0];
+        const ws = this.sockets.get(id);
         if (!ws) {
           if (!this.opening.has(id)) unknown.push(id);
           continue;
@@ -105,12 +115,7 @@ export class RoomShard extends DurableObject<Env> {
   }
 
   live(): string[] {
-    const ids = [...this.opening];
-    for (const ws of this.ctx.getWebSockets()) {
-      const att = ws.deserializeAttachment() as Attachment | null;
-      if (att) ids.push(att.id);
-    }
-    return ids;
+    return [...this.opening, ...this.sockets.keys()];
   }
 
   // -------------------------------------------------------------------------
@@ -123,7 +128,10 @@ export class RoomShard extends DurableObject<Env> {
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     const att = ws.deserializeAttachment() as Attachment | null;
-    if (att) this.relay({ id: att.id, c: code });
+    if (att) {
+      this.sockets.delete(att.id);
+      this.relay({ id: att.id, c: code });
+    }
     // The closing handshake is ours to answer, as in the room.
     try {
       ws.close(code === 1005 || code === 1006 ? CloseCode.Normal : code, "closed");
@@ -134,7 +142,10 @@ export class RoomShard extends DurableObject<Env> {
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     const att = ws.deserializeAttachment() as Attachment | null;
-    if (att) this.relay({ id: att.id, c: CloseCode.ServerError });
+    if (att) {
+      this.sockets.delete(att.id);
+      this.relay({ id: att.id, c: CloseCode.ServerError });
+    }
   }
 
   /** Queues a frame or a close for the room and sends the queue when no RPC is out. */
@@ -156,12 +167,10 @@ export class RoomShard extends DurableObject<Env> {
           // clients send again what was not acknowledged.
           log("warn", "shard_relay_failed", { shard: this.name, ...errorFields(err) });
           for (const id of new Set(batch.map((r) => r.id))) {
-            for (const ws of this.ctx.getWebSockets(id)) {
-              try {
-                ws.close(CloseCode.ServerError, "room unreachable");
-              } catch {
-                // already closed
-              }
+            try {
+              this.sockets.get(id)?.close(CloseCode.ServerError, "room unreachable");
+            } catch {
+              // already closed
             }
           }
         }
