@@ -367,18 +367,26 @@ export class Room extends DurableObject<Env> {
 
   /**
    * Frames and closes from a shard's sockets, in the order they came: each
-   * is handled as if it came on a socket of the room's own.
+   * is handled as if it came on a socket of the room's own. Answers the ids
+   * of the frames' sockets this room does not hold (it let them go when
+   * their shard could not be reached), which the shard then closes, so
+   * that their clients resume instead of talking to nobody.
    */
-  async relay(shard: string, items: Relayed[]): Promise<void> {
+  async relay(shard: string, items: Relayed[]): Promise<string[]> {
+    const unknown: string[] = [];
     for (const item of items) {
       const ws = this.fanout.get(item.id);
-      if (!ws || ws.shard !== shard) continue;
+      if (!ws || ws.shard !== shard) {
+        if (!("c" in item)) unknown.push(item.id);
+        continue;
+      }
       if ("c" in item) {
         ws.closed = true;
         await this.onClose(ws, item.c);
         this.fanout.forget(ws);
       } else await this.onMessage(ws, item.d);
     }
+    return unknown;
   }
 
   /** A remote socket is gone without a close (its shard restarted or cannot be reached). */

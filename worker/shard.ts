@@ -161,7 +161,14 @@ export class RoomShard extends DurableObject<Env> {
         const batch = this.queue;
         this.queue = [];
         try {
-          await this.roomStub().relay(this.name, batch);
+          // Sockets the room no longer holds are closed: their clients resume.
+          for (const id of await this.roomStub().relay(this.name, batch)) {
+            try {
+              this.sockets.get(id)?.close(CloseCode.ServerError, "not in the room");
+            } catch {
+              // already closed
+            }
+          }
         } catch (err) {
           // The room did not take them: their sockets resume, and their
           // clients send again what was not acknowledged.

@@ -6,7 +6,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../worker/config";
-import { freshRoom, join, post, roomStub } from "../workers/helpers";
+import { freshRoom, join, newId, post, roomStub } from "../workers/helpers";
 
 const shardStub = (name: string) => (env as unknown as Env).SHARD.getByName(name);
 
@@ -56,5 +56,32 @@ describe("restarts in a sharded room", () => {
     const m = await post(ben.client, "after the room restarted");
     expect((await cat.client.next("message")).id).toBe(m.id);
     expect(m.seq).toBe(ben.welcome.seq + 1);
+  });
+
+  it("closes with 1011 a shard's socket the room let go of, and its client resumes", async () => {
+    const room = freshRoom();
+    const ann = await join(room, "ann"); // the room's own socket
+    const ben = await join(room, "ben"); // shard #0
+    await ann.client.next("joined");
+    // What the room does when a push to the shard keeps failing: it lets
+    // go of that shard's sockets (their sessions go away).
+    await runInDurableObject(roomStub(room), (instance) => {
+      const room = instance as unknown as {
+        fanout: { all(): unknown[] };
+        remoteGone(ws: unknown): void;
+      };
+      for (const ws of room.fanout.all()) room.remoteGone(ws);
+    });
+    expect((await ann.client.next("away")).user.name).toBe("ben");
+
+    // ben's socket is still open on the shard; what it sends next is not
+    // taken: the socket is closed with 1011, and ben resumes.
+    ben.client.send({ type: "send", id: newId(), text: "into the void" });
+    expect((await ben.client.closed()).code).toBe(1011);
+    const back = await join(room, "ben", { token: ben.welcome.token, since: ben.welcome.seq });
+    expect(back.welcome.you.id).toBe(ben.welcome.you.id);
+    await ann.client.next("back");
+    const m = await post(back.client, "back again");
+    expect((await ann.client.next("message")).id).toBe(m.id);
   });
 });
