@@ -13,7 +13,7 @@
 // make that exactly once). When the shard restarts, its sockets are gone;
 // the room learns it at its next push and lets their sessions go away.
 import { DurableObject } from "cloudflare:workers";
-import { CloseCode, PING, PONG } from "../protocol";
+import { CloseCode, HttpErrorCode, PING, PONG } from "../protocol";
 import type { Env } from "./config";
 import { type Delivery, type Relayed, roomOfShard } from "./fanout";
 import { errorFields, log } from "./log";
@@ -79,7 +79,12 @@ export class RoomShard extends DurableObject<Env> {
     } catch (err) {
       log("error", "shard_upgrade_failed", { shard: this.name, ...errorFields(err) });
       return Response.json(
-        { error: { code: "internal", message: "The room could not accept the connection." } },
+        {
+          error: {
+            code: HttpErrorCode.Internal,
+            message: "The room could not accept the connection.",
+          },
+        },
         { status: 500 },
       );
     } finally {
