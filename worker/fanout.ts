@@ -24,6 +24,7 @@
 // sockets (a restart) says which ids it does not know, and the room lets
 // those go the same way; a room that starts asks each of its shards which
 // sockets they still hold.
+import { HttpErrorCode } from "../protocol";
 import type { Socket } from "./connections";
 import { randomId } from "./util";
 
@@ -42,6 +43,14 @@ export type Relayed = { id: string; d: string | ArrayBuffer } | { id: string; c:
 
 /** What the room answers a shard that opens a connection: null (yes), or the HTTP refusal. */
 export type Refusal = { status: number; body: { error: { code: string; message: string } } } | null;
+
+/** The refusal of an upgrade that failed unexpectedly, on the room or on a shard. */
+export const UPGRADE_FAILED = {
+  status: 500,
+  body: {
+    error: { code: HttpErrorCode.Internal, message: "The room could not accept the connection." },
+  },
+} as const satisfies NonNullable<Refusal>;
 
 /** The shard's RPC, as the room calls it. */
 export interface ShardApi {

@@ -60,7 +60,14 @@ import {
 import { splitTripName } from "../protocol/trip";
 import { type Config, configOf, type Env } from "./config";
 import { type Connection, Connections, type Socket } from "./connections";
-import { Fanout, type Refusal, type Relayed, RemoteSocket, roomOfShard } from "./fanout";
+import {
+  Fanout,
+  type Refusal,
+  type Relayed,
+  RemoteSocket,
+  roomOfShard,
+  UPGRADE_FAILED,
+} from "./fanout";
 import { History } from "./history";
 import { hmacHex, hmacKey } from "./hmac";
 import { sameSecret, sha256Hex } from "./keys";
@@ -223,15 +230,7 @@ export class Room extends DurableObject<Env> {
       return await this.upgrade(request);
     } catch (err) {
       log("error", "upgrade_failed", { room: this.room, ...errorFields(err) });
-      return Response.json(
-        {
-          error: {
-            code: HttpErrorCode.Internal,
-            message: "The room could not accept the connection.",
-          },
-        },
-        { status: 500 },
-      );
+      return Response.json(UPGRADE_FAILED.body, { status: UPGRADE_FAILED.status });
     }
   }
 
@@ -353,15 +352,7 @@ export class Room extends DurableObject<Env> {
       return null;
     } catch (err) {
       log("error", "upgrade_failed", { room: this.room, ...errorFields(err) });
-      return {
-        status: 500,
-        body: {
-          error: {
-            code: HttpErrorCode.Internal,
-            message: "The room could not accept the connection.",
-          },
-        },
-      };
+      return UPGRADE_FAILED;
     }
   }
 

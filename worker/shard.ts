@@ -13,9 +13,9 @@
 // make that exactly once). When the shard restarts, its sockets are gone;
 // the room learns it at its next push and lets their sessions go away.
 import { DurableObject } from "cloudflare:workers";
-import { CloseCode, HttpErrorCode, PING, PONG } from "../protocol";
+import { CloseCode, PING, PONG } from "../protocol";
 import type { Env } from "./config";
-import { type Delivery, type Relayed, roomOfShard } from "./fanout";
+import { type Delivery, type Relayed, roomOfShard, UPGRADE_FAILED } from "./fanout";
 import { errorFields, log } from "./log";
 import { ADDR_HEADER, PLACE_HEADER } from "./room";
 import { randomId } from "./util";
@@ -78,15 +78,7 @@ export class RoomShard extends DurableObject<Env> {
       return new Response(null, { status: 101, webSocket: client });
     } catch (err) {
       log("error", "shard_upgrade_failed", { shard: this.name, ...errorFields(err) });
-      return Response.json(
-        {
-          error: {
-            code: HttpErrorCode.Internal,
-            message: "The room could not accept the connection.",
-          },
-        },
-        { status: 500 },
-      );
+      return Response.json(UPGRADE_FAILED.body, { status: UPGRADE_FAILED.status });
     } finally {
       this.opening.delete(id);
     }
